@@ -1,0 +1,86 @@
+"""peelstats: HMICFRS PEEL inspection outcomes for the police forces of England and Wales.
+
+>>> import peelstats as ps
+>>> pkg = ps.load()                     # the bundled, versioned data package
+>>> traj = ps.trajectories(pkg, force="cleveland")
+>>> ps.cite()                           # cite the dataset version you used
+
+Importing this module does no work and no I/O; matplotlib is imported only when a plot
+function is first used.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from peelstats.errors import InputError, PackageError, PeelstatsError, RecordError
+from peelstats.package import Package, load
+
+if TYPE_CHECKING:  # pragma: no cover
+    from peelstats.analytics import (
+        TransitionMatrix,
+        Transitions,
+        coverage,
+        trajectories,
+        trajectory_summary,
+        transition_matrix,
+        transitions,
+    )
+    from peelstats.plots import plot_coverage, plot_trajectories, plot_transitions
+
+_LAZY = {
+    "trajectories": "peelstats.analytics",
+    "trajectory_summary": "peelstats.analytics",
+    "transitions": "peelstats.analytics",
+    "transition_matrix": "peelstats.analytics",
+    "coverage": "peelstats.analytics",
+    "Transitions": "peelstats.analytics",
+    "TransitionMatrix": "peelstats.analytics",
+    "plot_trajectories": "peelstats.plots",
+    "plot_transitions": "peelstats.plots",
+    "plot_coverage": "peelstats.plots",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'peelstats' has no attribute {name!r}")
+
+
+def cite(format: str = "text", package: Package | None = None) -> str:  # noqa: A002 - public API name
+    """Citation of the dataset version: ``format`` is ``"text"`` or ``"bibtex"``.
+
+    Cites the bundled package unless a loaded ``package`` is given.
+    """
+    pkg = package if package is not None else load()
+    return pkg.cite(format)
+
+
+def __version__() -> str:  # pragma: no cover - kept callable to avoid I/O at import
+    from importlib.metadata import version
+
+    return version("peelstats")
+
+
+__all__ = [
+    "Package",
+    "load",
+    "cite",
+    "trajectories",
+    "trajectory_summary",
+    "transitions",
+    "transition_matrix",
+    "coverage",
+    "Transitions",
+    "TransitionMatrix",
+    "plot_trajectories",
+    "plot_transitions",
+    "plot_coverage",
+    "PeelstatsError",
+    "RecordError",
+    "PackageError",
+    "InputError",
+]

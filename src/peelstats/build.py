@@ -1,0 +1,150 @@
+"""Compile the curated records into the generated package files, deterministically.
+
+:func:`compile_package` returns every generated file as bytes (nothing is written), so
+``build`` can refuse without touching the disk and ``check`` can compare a fresh build
+with what is committed. Same records in, same bytes out, on any machine.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from peelstats.records import Records, Row, load_records
+from peelstats.schema import TABLES, Table
+
+#: Row order of each table (else its primary key).
+_ORDER: dict[str, tuple[str, ...]] = {
+    "rounds": ("sequence",),
+    "scales": ("scale_id", "rank"),
+    "areas": ("round_id", "seq"),
+    "findings": ("inspection_id", "seq"),
+}
+
+DESCRIPTOR = "datapackage.json"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _sort_key(row: Row, cols: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple((row[c] is not None, _cell(row[c]) if not isinstance(row[c], int) else row[c]) for c in cols)
+
+
+def table_csv(tbl: Table, rows: Iterable[Row]) -> bytes:
+    """One table as CSV bytes: header, rows in a fixed order, LF line ends, UTF-8."""
+    order = _ORDER.get(tbl.name, tbl.primary_key)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(tbl.columns)
+    for row in sorted(rows, key=lambda r: _sort_key(r, order)):
+        writer.writerow([_cell(row[c]) for c in tbl.columns])
+    return buf.getvalue().encode("utf-8")
+
+
+def descriptor(records: Records, csvs: dict[str, bytes]) -> dict[str, Any]:
+    """The datapackage.json descriptor for the compiled tables."""
+    meta = records.meta
+    sources = sorted(records.tables["sources"], key=lambda s: s["source_id"])
+    resources = []
+    for tbl in TABLES:
+        data = csvs[tbl.name]
+        resources.append(
+            {
+                "name": tbl.name,
+                "path": f"data/{tbl.name}.csv",
+                "profile": "tabular-data-resource",
+                "title": tbl.name.replace("_", " ").capitalize(),
+                "description": tbl.description,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": len(data),
+                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "schema": tbl.descriptor(),
+            }
+        )
+    return {
+        "profile": "tabular-data-package",
+        "name": meta["name"],
+        "title": meta["title"],
+        "description": meta["description"],
+        "version": meta["version"],
+        "created": meta["created"].isoformat() + "T00:00:00Z",
+        "homepage": meta.get("homepage"),
+        "keywords": list(meta.get("keywords", [])),
+        "licenses": list(meta["licenses"]),
+        "contributors": list(meta["contributors"]),
+        "sources": [
+            {
+                "title": s["title"],
+                **({"path": s["url"]} if s["url"] else {}),
+            }
+            for s in sources
+        ],
+        "resources": resources,
+    }
+
+
+def compile_records(records: Records) -> dict[str, bytes]:
+    """Every generated file of the package, by path relative to the package root."""
+    csvs = {tbl.name: table_csv(tbl, records.tables[tbl.name]) for tbl in TABLES}
+    out = {f"data/{name}.csv": data for name, data in csvs.items()}
+    desc = descriptor(records, csvs)
+    out[DESCRIPTOR] = (json.dumps(desc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    from peelstats.citation import citation_cff
+    from peelstats.dictionary import data_dictionary
+
+    out["CITATION.cff"] = citation_cff(records.meta).encode("utf-8")
+    out["docs/DATA.md"] = data_dictionary(records).encode("utf-8")
+    return out
+
+
+def compile_package(root: Path, extra: Iterable[Path] = ()) -> dict[str, bytes]:
+    """Validate ``root/data/records`` and return the generated files (nothing written)."""
+    records = load_records(Path(root) / "data" / "records", extra)
+    return compile_records(records)
+
+
+def write_outputs(root: Path, outputs: dict[str, bytes]) -> list[str]:
+    """Write the generated files atomically (each via a temporary file); return changed paths."""
+    changed = []
+    for rel, data in sorted(outputs.items()):
+        path = Path(root) / rel
+        if path.is_file() and path.read_bytes() == data:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        changed.append(rel)
+    return changed
+
+
+def build(root: Path, extra: Iterable[Path] = (), dry_run: bool = False) -> list[str]:
+    """Compile and (unless ``dry_run``) write the package; return the paths that changed.
+
+    Raises RecordError before writing anything when a record is malformed.
+    """
+    outputs = compile_package(root, extra)
+    if dry_run:
+        return [rel for rel, data in sorted(outputs.items()) if not _same(Path(root) / rel, data)]
+    return write_outputs(root, outputs)
+
+
+def _same(path: Path, data: bytes) -> bool:
+    return path.is_file() and path.read_bytes() == data

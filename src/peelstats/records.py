@@ -1,0 +1,487 @@
+"""Read and validate the curated YAML records into table rows.
+
+Every problem becomes one :class:`~peelstats.errors.RecordError` naming the file, the
+entry and what was expected. Nothing here writes files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from peelstats import vocab
+from peelstats.errors import RecordError
+from peelstats.evidence import normalise, quote_in
+from peelstats.schema import TABLES, Table, table
+
+Row = dict[str, Any]
+
+#: Fields of each YAML entry beyond the table's own columns, or columns filled by the build.
+_DERIVED = {
+    "findings": {"inspection_id", "seq", "due"},
+    "gradings": {"inspection_id"},
+    "grade_summaries": {"inspection_id"},
+    "finding_summaries": {"inspection_id"},
+    "responses": {"inspection_id"},
+    "deadlines": {"finding_id", "source_id"},
+    "sources": {"sha256"},
+}
+_EXTRA_KEYS = {
+    "findings": {"deadlines"},
+    "responses": {"addresses"},
+}
+_INSPECTION_LISTS = (
+    "gradings",
+    "grade_summaries",
+    "finding_summaries",
+    "findings",
+    "responses",
+    "followups",
+)
+
+
+@dataclass(frozen=True)
+class Records:
+    """Validated rows of every table plus the package metadata and shipped documents."""
+
+    tables: dict[str, list[Row]]
+    meta: dict[str, Any]
+    documents: dict[str, bytes]  # package-relative path -> bytes
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_yaml(path: Path, label: str) -> Any:
+    """Parse one YAML file; syntax errors become a RecordError naming the line."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordError(label, f"not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise RecordError(label, f"cannot read file ({exc.strerror})") from None
+    return parse_yaml(text, label)
+
+
+def parse_yaml(text: str, label: str) -> Any:
+    """Parse YAML text; any parser error becomes a one-line RecordError."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = f"line {mark.line + 1}: " if mark is not None else ""
+        raise RecordError(label, f"{line}invalid YAML ({exc.problem})") from None
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+        raise RecordError(label, f"invalid YAML ({type(exc).__name__})") from None
+
+
+def _mapping(obj: Any, where: str, what: str) -> Mapping[str, Any]:
+    if not isinstance(obj, Mapping):
+        raise RecordError(where, f"expected {what} (a mapping of field: value), got {_kind(obj)}")
+    for key in obj:
+        if not isinstance(key, str):
+            raise RecordError(where, f"field names must be text, got {key!r}")
+    return obj
+
+
+def _list(obj: Any, where: str, what: str) -> list[Any]:
+    if obj is None:
+        return []
+    if not isinstance(obj, list):
+        raise RecordError(where, f"expected a list of {what}, got {_kind(obj)}")
+    return obj
+
+
+def _kind(obj: Any) -> str:
+    if obj is None:
+        return "nothing"
+    return {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+    }.get(type(obj), type(obj).__name__)
+
+
+# --------------------------------------------------------------------------- values
+
+
+def coerce(value: Any, ftype: str, where: str, name: str) -> Any:
+    """Convert one YAML value to the Python value of a Table Schema type."""
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return None
+    if ftype == "string":
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise RecordError(where, f"field '{name}': expected text, got {_kind(value)}")
+        text = str(value).strip()
+        if "\x00" in text:
+            raise RecordError(where, f"field '{name}': text contains a NUL character")
+        return text
+    if ftype == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise RecordError(where, f"field '{name}': expected a whole number, got {value!r}")
+        return value
+    if ftype == "boolean":
+        if not isinstance(value, bool):
+            raise RecordError(where, f"field '{name}': expected true or false, got {value!r}")
+        return value
+    if ftype == "date":
+        if isinstance(value, dt.datetime):
+            raise RecordError(where, f"field '{name}': expected a date YYYY-MM-DD, got a date-time")
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise RecordError(where, f"field '{name}': expected a date YYYY-MM-DD, got {value!r}")
+    raise AssertionError(f"unknown type {ftype}")  # pragma: no cover - schema bug
+
+
+def make_row(tbl: Table, raw: Mapping[str, Any], where: str, fixed: Mapping[str, Any] | None = None) -> Row:
+    """Check one entry against ``tbl``'s schema and return the typed row.
+
+    ``fixed`` supplies columns the entry must not set itself (e.g. its inspection_id).
+    """
+    raw = _mapping(raw, where, f"a {tbl.name} entry")
+    fixed = fixed or {}
+    allowed = set(tbl.columns) - set(fixed) - _DERIVED.get(tbl.name, set())
+    allowed |= _EXTRA_KEYS.get(tbl.name, set())
+    unknown = sorted(set(raw) - allowed)
+    if unknown:
+        raise RecordError(where, f"unknown field '{unknown[0]}' (allowed: {', '.join(sorted(allowed))})")
+    row: Row = {}
+    for f in tbl.fields:
+        if f.name in fixed:
+            row[f.name] = fixed[f.name]
+            continue
+        value = coerce(raw.get(f.name), f.type, where, f.name)
+        if value is None and f.required and f.name not in _DERIVED.get(tbl.name, set()):
+            if f.type == "boolean" and tbl.name == "gradings" and f.name == "graded":
+                value = True
+            else:
+                raise RecordError(where, f"missing required field '{f.name}'")
+        if value is not None and f.enum is not None and value not in f.enum:
+            raise RecordError(where, f"field '{f.name}': {value!r} is not one of: {', '.join(f.enum)}")
+        if value is not None and f.minimum is not None and value < f.minimum:
+            raise RecordError(where, f"field '{f.name}': {value} is below the minimum {f.minimum}")
+        row[f.name] = value
+    return row
+
+
+def _label(prefix: str, i: int, raw: Any, key: str) -> str:
+    ident = raw.get(key) if isinstance(raw, Mapping) else None
+    if isinstance(ident, (str, int)) and not isinstance(ident, bool):
+        return f"{prefix}[{i}] ({key}={ident})"
+    return f"{prefix}[{i}]"
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root.parent.parent).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _load_list(path: Path, root: Path, key: str) -> tuple[str, list[Any]]:
+    label = _rel(path, root)
+    doc = _mapping(read_yaml(path, label), label, f"a file with a '{key}' list")
+    unknown = sorted(set(doc) - {key})
+    if unknown:
+        raise RecordError(label, f"unknown top-level field '{unknown[0]}' (expected only '{key}')")
+    return label, _list(doc.get(key), f"{label}: {key}", f"{key} entries")
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_records(root: Path, extra: Iterable[Path] = ()) -> Records:
+    """Read and validate every record under ``root`` (``data/records``).
+
+    ``extra`` names further record folders (with ``sources/``, ``inspections/``,
+    ``monitoring/``) validated together with ``root``'s, e.g. staged contributions.
+
+    Returns the typed rows of every table. Raises RecordError on the first problem.
+    """
+    root = Path(root)
+    package_dir = root.parent.parent
+    tables: dict[str, list[Row]] = {t.name: [] for t in TABLES}
+    origin: dict[tuple[str, tuple[Any, ...]], str] = {}
+
+    def add(name: str, row: Row, where: str) -> None:
+        tbl = table(name)
+        key = tuple(row[c] for c in tbl.primary_key)
+        prior = origin.get((name, key))
+        if prior is not None:
+            keytext = ", ".join(f"{c}={v}" for c, v in zip(tbl.primary_key, key, strict=False))
+            raise RecordError(where, f"duplicate {name} row ({keytext}); first defined at {prior}")
+        origin[(name, key)] = where
+        tables[name].append(row)
+
+    # package metadata
+    meta_label = _rel(root / "package.yaml", root)
+    meta = dict(_mapping(read_yaml(root / "package.yaml", meta_label), meta_label, "package metadata"))
+    for key in ("name", "title", "version", "created", "description", "licenses", "contributors"):
+        if key not in meta:
+            raise RecordError(meta_label, f"missing required field '{key}'")
+    if not isinstance(meta["version"], str) or len(meta["version"].split(".")) != 3:
+        raise RecordError(meta_label, f"field 'version': expected MAJOR.MINOR.PATCH text, got {meta['version']!r}")
+    meta["created"] = coerce(meta["created"], "date", meta_label, "created")
+
+    # reference tables
+    ref = root / "reference"
+    label, forces = _load_list(ref / "forces.yaml", root, "forces")
+    for i, raw in enumerate(forces):
+        where = f"{label}: {_label('forces', i, raw, 'force_id')}"
+        add("forces", make_row(table("forces"), raw, where), where)
+    label, scales = _load_list(ref / "scales.yaml", root, "scales")
+    for i, raw in enumerate(scales):
+        where = f"{label}: {_label('scales', i, raw, 'scale_id')}"
+        raw = _mapping(raw, where, "a scale")
+        grades = _list(raw.get("grades"), where, "grades (worst first)")
+        base = {k: v for k, v in raw.items() if k != "grades"}
+        for rank, grade in enumerate(grades, start=1):
+            add("scales", make_row(table("scales"), {**base, "grade": grade, "rank": rank}, where), where)
+    label, themes = _load_list(ref / "themes.yaml", root, "themes")
+    for i, raw in enumerate(themes):
+        where = f"{label}: {_label('themes', i, raw, 'theme_id')}"
+        add("themes", make_row(table("themes"), raw, where), where)
+    label, rounds = _load_list(ref / "rounds.yaml", root, "rounds")
+    for i, raw in enumerate(rounds):
+        where = f"{label}: {_label('rounds', i, raw, 'round_id')}"
+        add("rounds", make_row(table("rounds"), raw, where), where)
+    label, areas = _load_list(ref / "areas.yaml", root, "areas")
+    for i, raw in enumerate(areas):
+        where = f"{label}: {_label('areas', i, raw, 'area_id')}"
+        add("areas", make_row(table("areas"), raw, where), where)
+
+    folders = [root, *[Path(e) for e in extra]]
+    documents: dict[str, bytes] = {}
+    for folder in folders:
+        for path in _yaml_files(folder / "sources"):
+            label, entries = _load_list(path, root, "sources")
+            for i, raw in enumerate(entries):
+                where = f"{label}: {_label('sources', i, raw, 'source_id')}"
+                row = make_row(table("sources"), raw, where)
+                if row["document"] is not None:
+                    doc_path = package_dir / row["document"]
+                    if not row["document"].startswith("data/documents/") or not doc_path.is_file():
+                        raise RecordError(where, f"field 'document': no file {row['document']} under data/documents/")
+                    data = doc_path.read_bytes()
+                    documents[row["document"]] = data
+                    row["sha256"] = hashlib.sha256(data).hexdigest()
+                add("sources", row, where)
+        for path in _yaml_files(folder / "inspections"):
+            _load_inspection(path, _rel(path, root), add)
+        for path in _yaml_files(folder / "monitoring"):
+            label, entries = _load_list(path, root, "monitoring")
+            for i, raw in enumerate(entries):
+                where = f"{label}: {_label('monitoring', i, raw, 'force_id')}"
+                add("monitoring", make_row(table("monitoring"), raw, where), where)
+
+    records = Records(tables=tables, meta=meta, documents=documents)
+    check_references(records, origin)
+    return records
+
+
+def _load_inspection(path: Path, label: str, add: Any) -> None:
+    doc = _mapping(read_yaml(path, label), label, "an inspection record")
+    top = {k: v for k, v in doc.items() if k not in _INSPECTION_LISTS}
+    insp = make_row(table("inspections"), top, label)
+    iid = insp["inspection_id"]
+    if path.stem != iid:
+        raise RecordError(label, f"file name must be the inspection_id: expected {iid}.yaml")
+    if path.parent.name != insp["force_id"]:
+        raise RecordError(label, f"file must be in the folder of its force: inspections/{insp['force_id']}/")
+    add("inspections", insp, label)
+    fixed = {"inspection_id": iid}
+    for key, ident in (
+        ("gradings", "area_id"),
+        ("grade_summaries", "grade"),
+        ("finding_summaries", "kind"),
+        ("followups", "finding_id"),
+    ):
+        for i, raw in enumerate(_list(doc.get(key), f"{label}: {key}", f"{key} entries")):
+            where = f"{label}: {_label(key, i, raw, ident)}"
+            if key == "followups":
+                raw = _mapping(raw, where, "a followup")
+                raw = {"inspection_id": iid, **raw}
+                add(key, make_row(table(key), raw, where), where)
+            else:
+                add(key, make_row(table(key), raw, where, fixed), where)
+    for i, raw in enumerate(_list(doc.get("findings"), f"{label}: findings", "findings")):
+        where = f"{label}: {_label('findings', i, raw, 'finding_id')}"
+        row = make_row(table("findings"), raw, where, {**fixed, "seq": i + 1, "due": None})
+        dues = []
+        for j, draw in enumerate(_list(raw.get("deadlines"), f"{where}: deadlines", "deadlines")):
+            dwhere = f"{where}: deadlines[{j}]"
+            drow = make_row(
+                table("deadlines"),
+                draw,
+                dwhere,
+                {"finding_id": row["finding_id"], "source_id": row["source_id"]},
+            )
+            dues.append(drow["due"])
+            add("deadlines", drow, dwhere)
+        row["due"] = min(dues) if dues else None
+        add("findings", row, where)
+    for i, raw in enumerate(_list(doc.get("responses"), f"{label}: responses", "responses")):
+        where = f"{label}: {_label('responses', i, raw, 'response_id')}"
+        row = make_row(table("responses"), raw, where, fixed)
+        add("responses", row, where)
+        addresses = _list(raw.get("addresses"), f"{where}: addresses", "finding ids")
+        for fid in addresses:
+            if not isinstance(fid, str):
+                raise RecordError(where, f"field 'addresses': expected finding ids, got {fid!r}")
+            add("response_findings", {"response_id": row["response_id"], "finding_id": fid}, where)
+
+
+# --------------------------------------------------------------------------- cross checks
+
+
+def check_references(records: Records, origin: Mapping[tuple[str, tuple[Any, ...]], str]) -> None:
+    """Foreign keys, scales, rounds, evidence quotes and the other rules across tables."""
+    t = records.tables
+
+    def where(name: str, row: Row) -> str:
+        tbl = table(name)
+        return origin.get((name, tuple(row[c] for c in tbl.primary_key)), name)
+
+    for tbl in TABLES:
+        for fk in tbl.foreign_keys:
+            targets = {tuple(r[c] for c in fk.reference) for r in t[fk.table]}
+            for row in t[tbl.name]:
+                key = tuple(row[c] for c in fk.fields)
+                if any(v is None for v in key):
+                    continue
+                if key not in targets:
+                    names = ", ".join(fk.fields)
+                    value = ", ".join(str(v) for v in key)
+                    raise RecordError(where(tbl.name, row), f"field '{names}': unknown {fk.table} id {value!r}")
+
+    scale_grades: dict[str, set[str]] = {}
+    for r in t["scales"]:
+        scale_grades.setdefault(r["scale_id"], set()).add(r["grade"])
+    rounds = {r["round_id"]: r for r in t["rounds"]}
+    for r in t["rounds"]:
+        if r["scale_id"] not in scale_grades:
+            raise RecordError(where("rounds", r), f"field 'scale_id': unknown scale {r['scale_id']!r}")
+    areas = {a["area_id"]: a for a in t["areas"]}
+    inspections = {i["inspection_id"]: i for i in t["inspections"]}
+    sources = {s["source_id"]: s for s in t["sources"]}
+    texts = {path: normalise(data.decode("utf-8", errors="replace")) for path, data in records.documents.items()}
+
+    for a in t["areas"]:
+        parent = areas.get(a["parent_id"]) if a["parent_id"] else None
+        if parent is not None and parent["round_id"] != a["round_id"]:
+            raise RecordError(where("areas", a), "field 'parent_id': the pillar belongs to another round")
+    seen_theme: dict[tuple[str, str], str] = {}
+    for a in t["areas"]:
+        if a["theme_id"] is None:
+            continue
+        key = (a["round_id"], a["theme_id"])
+        if key in seen_theme:
+            raise RecordError(
+                where("areas", a),
+                f"field 'theme_id': theme {a['theme_id']!r} already crosswalked to {seen_theme[key]} in this round",
+            )
+        seen_theme[key] = a["area_id"]
+
+    for i in t["inspections"]:
+        if i["kind"] == "pillar" and i["pillar"] is None:
+            raise RecordError(where("inspections", i), "field 'pillar': required for a pillar inspection")
+        if i["fieldwork_start"] and i["fieldwork_end"] and i["fieldwork_start"] > i["fieldwork_end"]:
+            raise RecordError(where("inspections", i), "fieldwork_start is after fieldwork_end")
+
+    for g in t["gradings"]:
+        w = where("gradings", g)
+        insp = inspections[g["inspection_id"]]
+        area = areas[g["area_id"]]
+        if insp["round_id"] != area["round_id"]:
+            raise RecordError(w, f"field 'area_id': {g['area_id']} is not an area of round {insp['round_id']}")
+        if not g["graded"] and g["grade"] is not None:
+            raise RecordError(w, "graded is false but a grade is given")
+        if g["grade"] is not None:
+            scale = rounds[area["round_id"]]["scale_id"]
+            if g["grade"] not in scale_grades[scale]:
+                raise RecordError(w, f"field 'grade': {g['grade']!r} is not on the {scale} scale of {area['round_id']}")
+            if not area["graded_in_round"] and g["carried_from"] is None:
+                raise RecordError(w, f"field 'grade': {g['area_id']} is not graded in its round")
+        if g["carried_from"] is not None:
+            if g["grade"] is None:
+                raise RecordError(w, "field 'carried_from': only a stated grade can be carried over")
+            if rounds[g["carried_from"]]["sequence"] >= rounds[area["round_id"]]["sequence"]:
+                raise RecordError(w, "field 'carried_from': must be an earlier round")
+
+    findings = {f["finding_id"]: f for f in t["findings"]}
+    for f in t["findings"]:
+        w = where("findings", f)
+        if f["area_id"] is not None:
+            insp = inspections[f["inspection_id"]]
+            if areas[f["area_id"]]["round_id"] != insp["round_id"]:
+                raise RecordError(w, f"field 'area_id': {f['area_id']} is not an area of round {insp['round_id']}")
+        if f["parent_id"] is not None:
+            parent = findings[f["parent_id"]]
+            if f["kind"] != "recommendation" or parent["kind"] != "cause-of-concern":
+                raise RecordError(
+                    w, "field 'parent_id': only a recommendation has a parent, and it must be a cause of concern"
+                )
+            if parent["inspection_id"] != f["inspection_id"]:
+                raise RecordError(w, "field 'parent_id': the cause of concern belongs to another inspection")
+
+    for r in t["responses"]:
+        for link in (x for x in t["response_findings"] if x["response_id"] == r["response_id"]):
+            if findings[link["finding_id"]]["inspection_id"] != r["inspection_id"]:
+                raise RecordError(
+                    where("responses", r),
+                    f"field 'addresses': {link['finding_id']} belongs to another inspection",
+                )
+
+    # evidence: verbatim in shipped texts, absent for unshipped sources
+    default_to_text = {"findings": "text", "responses": "text", "deadlines": "requirement"}
+    for tbl in TABLES:
+        if "evidence" not in tbl.columns:
+            continue
+        for row in t[tbl.name]:
+            src = sources[row["source_id"]]
+            w = where(tbl.name, row)
+            doc = src["document"]
+            if doc is None:
+                if row["evidence"] is not None:
+                    raise RecordError(
+                        w,
+                        f"field 'evidence': source {src['source_id']} ships no text, so no quote may be copied; "
+                        "describe it in 'note' in your own words",
+                    )
+                continue
+            quote = row["evidence"]
+            if quote is None and tbl.name in default_to_text:
+                quote = row[default_to_text[tbl.name]]
+                row["evidence"] = quote
+            if quote is None:
+                raise RecordError(w, f"field 'evidence': required, a verbatim quote from {doc}")
+            if not quote_in(quote, texts[doc]):
+                raise RecordError(w, f"field 'evidence': quote not found verbatim in {doc}: {quote[:60]!r}")
+
+
+def documents_for(records: Records) -> dict[str, bytes]:
+    """Shipped documents by package path (for writing or hashing)."""
+    return dict(records.documents)
+
+
+__all__ = ["Records", "load_records", "make_row", "coerce", "parse_yaml", "read_yaml", "vocab"]
