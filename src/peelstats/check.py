@@ -50,9 +50,7 @@ def check_hashes(root: Path) -> list[str]:
             problems.append(f"{res['path']}: {len(data)} bytes, descriptor says {res.get('bytes')}")
         digest = "sha256:" + hashlib.sha256(data).hexdigest()
         if digest != res.get("hash"):
-            problems.append(
-                f"{res['path']}: hash {digest[:19]}... differs from the descriptor's {str(res.get('hash'))[:19]}..."
-            )
+            problems.append(f"{res['path']}: hash {digest[:19]}... differs from the descriptor's {str(res.get('hash'))[:19]}...")
     return problems
 
 

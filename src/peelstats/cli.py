@@ -27,9 +27,7 @@ def _print_frame(frame: object, max_rows: int = 60) -> None:
     import polars as pl
 
     assert isinstance(frame, pl.DataFrame)
-    with pl.Config(
-        tbl_rows=max_rows, tbl_cols=30, fmt_str_lengths=60, tbl_width_chars=200, tbl_hide_dataframe_shape=False
-    ):
+    with pl.Config(tbl_rows=max_rows, tbl_cols=30, fmt_str_lengths=60, tbl_width_chars=200, tbl_hide_dataframe_shape=False):
         print(frame)
 
 

@@ -31,9 +31,7 @@ def data_dictionary(records: Records) -> str:
         out += ["", f"## {tbl.name}", "", _md(tbl.description), ""]
         out.append(f"Rows: {len(records.tables[tbl.name])}. Primary key: `{', '.join(tbl.primary_key)}`.")
         if tbl.foreign_keys:
-            refs = "; ".join(
-                f"`{', '.join(fk.fields)}` → `{fk.table}.{', '.join(fk.reference)}`" for fk in tbl.foreign_keys
-            )
+            refs = "; ".join(f"`{', '.join(fk.fields)}` → `{fk.table}.{', '.join(fk.reference)}`" for fk in tbl.foreign_keys)
             out.append(f"Foreign keys: {refs}.")
         out += ["", "| column | type | required | values | description |", "|---|---|---|---|---|"]
         for f in tbl.fields:

@@ -438,9 +438,7 @@ def check_references(records: Records, origin: Mapping[tuple[str, tuple[Any, ...
         if f["parent_id"] is not None:
             parent = findings[f["parent_id"]]
             if f["kind"] != "recommendation" or parent["kind"] != "cause-of-concern":
-                raise RecordError(
-                    w, "field 'parent_id': only a recommendation has a parent, and it must be a cause of concern"
-                )
+                raise RecordError(w, "field 'parent_id': only a recommendation has a parent, and it must be a cause of concern")
             if parent["inspection_id"] != f["inspection_id"]:
                 raise RecordError(w, "field 'parent_id': the cause of concern belongs to another inspection")
 

@@ -252,9 +252,7 @@ TABLES: tuple[Table, ...] = (
         (
             Field("inspection_id", "string", "Inspection the judgment belongs to.", required=True),
             Field("area_id", "string", "Area judged.", required=True),
-            Field(
-                "grade", "string", "The grade the source states; empty if not graded or not stated.", enum=vocab.GRADES
-            ),
+            Field("grade", "string", "The grade the source states; empty if not graded or not stated.", enum=vocab.GRADES),
             Field("graded", "boolean", "false where the source says the area was not graded.", required=True),
             Field("carried_from", "string", "Round the grade was set in, when carried over into this round."),
             _SOURCE,
@@ -271,8 +269,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "grade_summaries",
-        "Distributions of grades a source reports without naming every area "
-        "(e.g. 'good in one area, adequate in four').",
+        "Distributions of grades a source reports without naming every area (e.g. 'good in one area, adequate in four').",
         (
             Field("inspection_id", "string", "Inspection summarised.", required=True),
             Field("grade", "string", "Grade counted.", required=True, enum=vocab.GRADES),
@@ -373,9 +370,7 @@ TABLES: tuple[Table, ...] = (
         "Later assessments of a finding's progress (revisits, later reports, force or PCC statements).",
         (
             Field("finding_id", "string", "Finding assessed.", required=True),
-            Field(
-                "assessed_on", "date", "Date of the assessment (the source's date); empty when the source is undated."
-            ),
+            Field("assessed_on", "date", "Date of the assessment (the source's date); empty when the source is undated."),
             Field(
                 "status",
                 "string",
