@@ -113,9 +113,7 @@ def test_valid_record_is_accepted(records_root: Path) -> None:
 
 
 def test_missing_field(records_root: Path) -> None:
-    refuse(
-        records_root, with_(["gradings", 0, "source_id"], _DELETE), "gradings[0]", "missing required field 'source_id'"
-    )
+    refuse(records_root, with_(["gradings", 0, "source_id"], _DELETE), "gradings[0]", "missing required field 'source_id'")
 
 
 def test_unknown_grade(records_root: Path) -> None:
@@ -146,9 +144,7 @@ def test_duplicate_id(records_root: Path) -> None:
 
 
 def test_dangling_reference(records_root: Path) -> None:
-    refuse(
-        records_root, with_(["responses", 0, "addresses"], ["no-such-finding"]), "unknown findings id 'no-such-finding'"
-    )
+    refuse(records_root, with_(["responses", 0, "addresses"], ["no-such-finding"]), "unknown findings id 'no-such-finding'")
 
 
 def test_unknown_source(records_root: Path) -> None:

@@ -60,9 +60,7 @@ def test_2015_twelve_improvement_actions_cover_every_finding(pkg: ps.Package) ->
 
 
 def test_2015_pcc_response(pkg: ps.Package) -> None:
-    pcc = pkg.responses.filter(
-        (pl.col("inspection_id") == "cleveland-peel-2015-effectiveness") & (pl.col("responder") == "pcc")
-    )
+    pcc = pkg.responses.filter((pl.col("inspection_id") == "cleveland-peel-2015-effectiveness") & (pl.col("responder") == "pcc"))
     assert pcc.height == 1
     links = pkg.response_findings.filter(pl.col("response_id") == pcc["response_id"][0])
     assert links.height == 5  # the three vulnerability AFIs, the cause of concern and its recommendation
@@ -109,9 +107,7 @@ def test_2016_responses_cover_all_afis(pkg: ps.Package) -> None:
 def test_2017_effectiveness(pkg: ps.Package) -> None:
     i = "cleveland-peel-2017-effectiveness"
     assert grade_of(pkg, i, "peel-2017-effectiveness") == "good"
-    inv = pkg.gradings.filter(
-        (pl.col("inspection_id") == i) & (pl.col("area_id") == "peel-2017-effectiveness-investigation")
-    )
+    inv = pkg.gradings.filter((pl.col("inspection_id") == i) & (pl.col("area_id") == "peel-2017-effectiveness-investigation"))
     assert inv["carried_from"][0] == "peel-2016" and inv["grade"][0] == "good"
     assert pkg.findings.filter(pl.col("inspection_id") == i).height == 3
 
@@ -156,9 +152,7 @@ def test_monitoring_engage(pkg: ps.Package) -> None:
 
 def test_2021_22_distribution_and_named_areas(pkg: ps.Package) -> None:
     i = "cleveland-peel-2021-22"
-    tv = pkg.grade_summaries.filter(
-        (pl.col("inspection_id") == i) & (pl.col("source_id") == "news-tv-cleveland-peel-2021-22")
-    )
+    tv = pkg.grade_summaries.filter((pl.col("inspection_id") == i) & (pl.col("source_id") == "news-tv-cleveland-peel-2021-22"))
     assert dict(zip(tv["grade"].cast(pl.String), tv["count"], strict=False)) == {
         "good": 1,
         "adequate": 4,

@@ -32,10 +32,13 @@ def _print_frame(frame: object, max_rows: int = 60) -> None:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from peelstats.coverage_report import coverage_table
+    from peelstats.coverage_report import coverage_markdown, coverage_table
     from peelstats.package import load
 
     pkg = load(args.package)
+    if args.markdown:
+        print(coverage_markdown(pkg))
+        return 0
     print(f"{pkg.title}")
     print(f"version {pkg.version} ({pkg.created}); {pkg.path}")
     print()
@@ -157,6 +160,7 @@ def parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("info", help="version, table row counts and the citation")
     with_package(sp)
     sp.add_argument("--coverage", action="store_true", help="also print known/unknown/not-graded cells per round")
+    sp.add_argument("--markdown", action="store_true", help="print only the coverage table, as Markdown")
     sp.set_defaults(func=cmd_info)
 
     sp = sub.add_parser("build", help="compile data/records into data/*.csv and datapackage.json")

@@ -45,3 +45,18 @@ def coverage_table(pkg: Package, level: str | None = None) -> pl.DataFrame:
         .drop("sequence")
     )
     return out.with_columns(pl.col("cells", "known", "not_graded", "unknown").cast(pl.Int64))
+
+
+def coverage_markdown(pkg: Package) -> str:
+    """The :func:`coverage_table` as a Markdown table (the one the README shows)."""
+    table = coverage_table(pkg)
+    lines = [
+        "| round | level | cells | known | not graded | unknown | known share |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in table.iter_rows(named=True):
+        lines.append(
+            f"| {r['round_id']} | {r['level']} | {r['cells']} | {r['known']} | {r['not_graded']} | {r['unknown']} "
+            f"| {r['known_share']:.1%} |"
+        )
+    return "\n".join(lines)

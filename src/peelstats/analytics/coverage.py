@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from peelstats.errors import InputError
+from peelstats.vocab import FOLLOWUP_STATUSES
 
 if TYPE_CHECKING:
     from peelstats.package import Package
@@ -89,7 +90,8 @@ def coverage_frame(
     - ``dated``: findings whose inspection and some response both have dates, and
       ``responded_56d``: of those, responded within 56 days of publication;
     - ``followed_up``: with at least one later assessment;
-    - ``closed``: whose latest assessment is complete or superseded;
+    - ``closed``: whose latest assessment is complete or superseded (same-day assessments:
+      the furthest status on the vocabulary's order counts);
     - ``recur_eligible``: findings with a theme whose entity has a later full inspection
       that judged or found on that theme, and ``recurs``: of those, the next such
       inspection issued a finding on the same theme;
@@ -124,8 +126,12 @@ def coverage_frame(
             responded_56d=((pl.col("days") <= RESPONSE_DAYS) & (pl.col("days") >= 0)).any(),
         )
     )
+    status_rank = pl.col("status").replace_strict(
+        {st: i for i, st in enumerate(FOLLOWUP_STATUSES)}, default=len(FOLLOWUP_STATUSES), return_dtype=pl.Int64
+    )
     latest = (
-        followups.sort("assessed_on", nulls_last=False)
+        followups.with_columns(_srank=status_rank)
+        .sort("assessed_on", "_srank", "status", nulls_last=False)
         .group_by("finding_id")
         .agg(followed_up=pl.lit(True), latest_status=pl.col("status").last())
         .with_columns(closed=pl.col("latest_status").is_in(list(CLOSED)))

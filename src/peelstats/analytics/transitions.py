@@ -104,13 +104,13 @@ def transitions(
             for r in rounds:
                 if r not in known:
                     raise InputError(f"transitions: unknown round {r!r}")
-    lf = lf.sort(sort_keys(names))
     carried_count = 0
     if not include_carried:
         carried_count = int(lf.select(pl.col("carried").sum()).collect().item() or 0)
         lf = lf.filter(~pl.col("carried"))
 
     cols = ["entity", "theme", "rank", "scale", "era"] + (["grade"] if has_grade else [])
+    cols += [c for c in ("order", "date") if c in names]
     if rounds is not None:
         cols.append("round_id")
     lf = lf.select(cols)
@@ -131,6 +131,8 @@ def transitions(
             raise InputError(f"transitions: mapping has no comparable rank for scale {s!r}, rank {r}")
     else:
         lf = lf.with_columns(cmp=pl.col("rank"))
+    # joins do not keep row order: sort last, just before pairing neighbours
+    lf = lf.sort(sort_keys([c for c in names if c in cols or c in ("order", "date")]))
 
     same = (pl.col("entity") == pl.col("entity").shift(1)) & (pl.col("theme") == pl.col("theme").shift(1))
     pairs = lf.with_columns(
@@ -204,7 +206,9 @@ def transition_matrix(counts: pl.DataFrame | Transitions) -> TransitionMatrix:
     data: dict[str, list[Any]] = {"from": labels}
     for t in labels:
         data[t] = [int(lookup.get((f, t), 0)) for f in labels]
-    square = pl.DataFrame(data)
+    square = pl.DataFrame(data, schema={"from": pl.String, **{t: pl.Int64 for t in labels}})
+    if not labels:
+        return TransitionMatrix(counts=square, shares=square, improved=0, unchanged=0, declined=0)
     totals = square.select(pl.sum_horizontal(labels)).to_series()
     shares = square.with_columns([(pl.col(t) / totals).fill_nan(0.0).fill_null(0.0).alias(t) for t in labels])
     by_dir = {d: int(counts.filter(pl.col("direction") == d)["count"].sum()) for d in DIRECTIONS}
