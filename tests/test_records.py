@@ -62,7 +62,8 @@ def records_root(tmp_path_factory: pytest.TempPathFactory, root: Path) -> Path:
     src = root / "data" / "records"
     dst = base / "data" / "records"
     shutil.copytree(src / "reference", dst / "reference")
-    shutil.copytree(src / "sources", dst / "sources")
+    (dst / "sources").mkdir(parents=True)
+    shutil.copy2(src / "sources" / "cleveland.yaml", dst / "sources" / "cleveland.yaml")
     shutil.copy2(src / "package.yaml", dst / "package.yaml")
     shutil.copytree(root / "data" / "documents", base / "data" / "documents")
     (dst / "inspections" / "cleveland").mkdir(parents=True)
@@ -243,21 +244,21 @@ def _accept_or_refuse(records_root: Path) -> None:
         assert msg.startswith("data/records/"), msg
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(path=st.sampled_from(PATHS), value=st.one_of(yaml_values, st.just(_DELETE)))
 def test_corrupted_field_is_accepted_or_refused(records_root: Path, path: tuple[Any, ...], value: Any) -> None:
     write(records_root, with_(list(path), value))
     _accept_or_refuse(records_root)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(doc=yaml_values)
 def test_random_document_is_accepted_or_refused(records_root: Path, doc: Any) -> None:
     write(records_root, doc)
     _accept_or_refuse(records_root)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_random_bytes_are_refused_or_accepted(records_root: Path, data: st.DataObject) -> None:
     good = yaml.safe_dump(VALID).encode()

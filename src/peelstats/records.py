@@ -21,6 +21,7 @@ from peelstats.evidence import normalise, quote_in
 from peelstats.schema import TABLES, Table, table
 
 Row = dict[str, Any]
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: Fields of each YAML entry beyond the table's own columns, or columns filled by the build.
 _DERIVED = {
@@ -72,7 +73,7 @@ def read_yaml(path: Path, label: str) -> Any:
 def parse_yaml(text: str, label: str) -> Any:
     """Parse YAML text; any parser error becomes a one-line RecordError."""
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader (libyaml's when available)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f"line {mark.line + 1}: " if mark is not None else ""

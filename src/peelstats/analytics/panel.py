@@ -38,9 +38,9 @@ def as_panel(frame: Frame, *, name: str = "panel") -> pl.LazyFrame:
             raise InputError(f"{name}: missing column '{col}' (a panel needs {', '.join(REQUIRED)})")
     if not schema["rank"].is_integer():
         raise InputError(f"{name}: column 'rank' must be integers (1 = worst), got {schema['rank']}")
-    if schema["date"] not in (pl.Date(), pl.Datetime()) and not isinstance(schema["date"], pl.Datetime):
-        if "order" not in schema:
-            raise InputError(f"{name}: column 'date' must be a date or datetime, got {schema['date']}")
+    date_ok = schema["date"] == pl.Date() or isinstance(schema["date"], pl.Datetime)
+    if not date_ok and "order" not in schema:
+        raise InputError(f"{name}: column 'date' must be a date or datetime, got {schema['date']}")
     extra: list[pl.Expr] = []
     if "scale" not in schema:
         extra.append(pl.lit("default").alias("scale"))
