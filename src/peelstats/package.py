@@ -96,7 +96,7 @@ class Package:
 
 def bundled_path() -> Path:
     """Where the bundled datapackage.json is: inside the installed wheel, or the checkout."""
-    inside = resources.files("peelstats").joinpath("_data", "datapackage.json")
+    inside = resources.files("peelstats").joinpath("_data").joinpath("datapackage.json")
     candidate = Path(str(inside))
     if candidate.is_file():
         return candidate

@@ -83,7 +83,8 @@ def plot_trajectories(
         ylabels = list(GRADES)
     else:
         data = data.with_columns(y=pl.col("rank") - 1)
-        ylabels = [str(i + 1) for i in range(int(data["rank"].max() or 1))]
+        top = data["rank"].max()
+        ylabels = [str(i + 1) for i in range(int(top) if isinstance(top, int) else 1)]
     wanted = themes or sorted(set(data["theme"].to_list()))
     if ax is not None:
         fig = ax.get_figure()
@@ -164,7 +165,7 @@ def plot_transitions(
     counts = matrix.counts.drop("from").to_numpy()
     shares = matrix.shares.drop("from").to_numpy()
     if ax is None:
-        fig, ax = plt.subplots(figsize=(6.4, 5.4))
+        _, ax = plt.subplots(figsize=(6.4, 5.4))
     fig = ax.get_figure()
     assert isinstance(fig, Figure)
     image = ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
@@ -213,7 +214,7 @@ def plot_coverage(cov: pl.DataFrame, *, ax: Axes | None = None, label: str | Non
     )
     n = groups.height
     if ax is None:
-        fig, ax = plt.subplots(figsize=(10, 1.6 + 0.55 * n * len(_COVERAGE_MEASURES) / 2.2))
+        _, ax = plt.subplots(figsize=(10, 1.6 + 0.55 * n * len(_COVERAGE_MEASURES) / 2.2))
     fig = ax.get_figure()
     assert isinstance(fig, Figure)
     height = 0.8 / len(_COVERAGE_MEASURES)
