@@ -283,3 +283,24 @@ def test_coverage_properties(n: int, data: st.DataObject) -> None:
         assert cov[col].drop_nulls().is_between(0, 1).all()
     again = coverage_frame(findings.reverse(), insp.reverse(), responses.reverse(), followups.reverse())
     assert again.equals(cov)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=panel_rows, with_grade=st.booleans())
+def test_packed_and_sorted_pairing_agree(rows: list[tuple[str, str, int, int, str, bool]], with_grade: bool) -> None:
+    from peelstats.analytics.panel import as_panel
+    from peelstats.analytics.transitions import _pair_counts_packed, _pair_counts_sorted
+
+    panel = make_panel(rows).with_columns(era=(pl.col("scale") == "s5").cast(pl.Int64))
+    if with_grade:
+        panel = panel.with_columns(grade=pl.concat_str([pl.col("scale"), pl.col("rank").cast(pl.String)]))
+    lf = as_panel(panel)
+    names = lf.collect_schema().names()
+    packed = _pair_counts_packed(lf.collect(), False, with_grade)
+    general = _pair_counts_sorted(lf.filter(~pl.col("carried")), names, with_grade, None)
+    if packed is None:
+        assert panel.height == 0
+        return
+    order = [c for c in general.columns]
+    key = [c for c in order if c != "count"]
+    assert packed.select(order).sort(key).equals(general.select(order).sort(key))

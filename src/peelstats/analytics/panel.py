@@ -52,8 +52,6 @@ def as_panel(frame: Frame, *, name: str = "panel") -> pl.LazyFrame:
         raise InputError(f"{name}: column 'carried' must be boolean, got {schema['carried']}")
     if extra:
         lf = lf.with_columns(extra)
-    if "scale_size" not in schema:
-        lf = lf.with_columns(pl.col("rank").max().over("scale").alias("scale_size"))
     return lf
 
 

@@ -23,7 +23,8 @@ def trajectories(data: Any, *, force: str | None = None, theme: str | None = Non
     Returns one row per judgment, ordered by entity, theme and date (round order for the
     package), with the panel's columns plus:
 
-    - ``position`` (float 0-1): (rank - 1) / (scale_size - 1), the place on its own scale;
+    - ``position`` (float 0-1): (rank - 1) / (scale_size - 1), the place on its own scale
+      (``scale_size`` defaults to the largest rank seen on the scale);
     - ``prev_rank`` (int, null for the first judgment);
     - ``change`` (pl.Enum): ``first``, ``improved``, ``unchanged``, ``declined``, or
       ``not comparable`` when the previous judgment is on another scale or era (a break);
@@ -35,6 +36,10 @@ def trajectories(data: Any, *, force: str | None = None, theme: str | None = Non
     lf, pkg = panel_of(data, "trajectories")
     lf = apply_filters(lf, pkg, force=force, theme=theme, fn="trajectories")
     names = lf.collect_schema().names()
+    if "scale_size" not in names:
+        sizes = lf.group_by("scale").agg(scale_size=pl.col("rank").max())
+        lf = lf.join(sizes, on="scale", how="left")
+        names.append("scale_size")
     lf = lf.sort(sort_keys(names))
     same = (pl.col("entity") == pl.col("entity").shift(1)) & (pl.col("theme") == pl.col("theme").shift(1))
     brk = (pl.col("scale") != pl.col("scale").shift(1)) | (pl.col("era") != pl.col("era").shift(1))

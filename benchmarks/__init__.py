@@ -1,0 +1,1 @@
+"""Scale benchmarks of the peelstats analytics (see README.md)."""
