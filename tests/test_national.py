@@ -101,3 +101,15 @@ def test_monitoring_engage_entries_and_exits(pkg: ps.Package) -> None:
     entries = m.filter(pl.col("event") == "entered").group_by("force_id").agg(pl.col("date").min().alias("entered"))
     both = exits.join(entries, on="force_id")
     assert (both["date"] > both["entered"]).all()
+
+
+def test_every_cell_is_known_not_graded_or_explicitly_unknown(pkg: ps.Package) -> None:
+    from peelstats.coverage_report import grading_cells
+
+    cells = grading_cells(pkg)
+    graded_areas = pkg.areas.filter(pl.col("graded_in_round")).height
+    assert cells.height == 43 * graded_areas
+    assert cells["status"].null_count() == 0
+    table = coverage_table(pkg)
+    assert cells.filter(pl.col("status") == "unknown").height == table["unknown"].sum()
+    assert cells.filter(pl.col("status") == "known")["grade"].null_count() == 0

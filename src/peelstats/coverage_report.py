@@ -7,6 +7,33 @@ import polars as pl
 from peelstats.package import Package
 
 
+def grading_cells(pkg: Package) -> pl.DataFrame:
+    """Every force x graded area of every round, with its status: every cell known or explicitly unknown.
+
+    Columns: ``force_id``, ``round_id``, ``area_id``, ``level``, ``theme_id``, ``status``
+    (``known``, ``not graded`` or ``unknown``), ``grade`` (null unless known), ``carried_from``,
+    ``source_id`` (null when unknown).
+    """
+    areas = pkg.areas.filter(pl.col("graded_in_round")).select("area_id", "round_id", "level", "theme_id")
+    cells = pkg.forces.select("force_id").join(areas, how="cross")
+    judged = pkg.gradings.join(pkg.inspections.select("inspection_id", "force_id"), on="inspection_id").select(
+        "force_id", "area_id", "grade", "graded", "carried_from", "source_id"
+    )
+    return (
+        cells.join(judged, on=["force_id", "area_id"], how="left")
+        .with_columns(
+            status=pl.when(pl.col("grade").is_not_null())
+            .then(pl.lit("known"))
+            .when(pl.col("graded") == False)  # noqa: E712 - null-aware comparison
+            .then(pl.lit("not graded"))
+            .otherwise(pl.lit("unknown"))
+            .cast(pl.Enum(["known", "not graded", "unknown"]))
+        )
+        .select("force_id", "round_id", "area_id", "level", "theme_id", "status", "grade", "carried_from", "source_id")
+        .sort("force_id", "round_id", "area_id")
+    )
+
+
 def coverage_table(pkg: Package, level: str | None = None) -> pl.DataFrame:
     """Per round, the force x graded-area cells that are known, not graded, or unknown.
 
