@@ -7,13 +7,18 @@ class PeelstatsError(Exception):
     """Base class: the message is one line fit to show a user as it is."""
 
 
+def one_line(text: str) -> str:
+    """``text`` with every unprintable character (newlines, tabs, controls) escaped."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 class RecordError(PeelstatsError, ValueError):
-    """A curated record (YAML under data/records/) is malformed."""
+    """A curated record (YAML under data/records/) is malformed. The message is always one line."""
 
     def __init__(self, where: str, problem: str) -> None:
-        self.where = where
-        self.problem = problem
-        super().__init__(f"{where}: {problem}")
+        self.where = one_line(where)
+        self.problem = one_line(problem)
+        super().__init__(f"{self.where}: {self.problem}")
 
 
 class PackageError(PeelstatsError, ValueError):

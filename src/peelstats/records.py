@@ -159,7 +159,7 @@ def make_row(tbl: Table, raw: Mapping[str, Any], where: str, fixed: Mapping[str,
     allowed |= _EXTRA_KEYS.get(tbl.name, set())
     unknown = sorted(set(raw) - allowed)
     if unknown:
-        raise RecordError(where, f"unknown field '{unknown[0]}' (allowed: {', '.join(sorted(allowed))})")
+        raise RecordError(where, f"unknown field {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})")
     row: Row = {}
     for f in tbl.fields:
         if f.name in fixed:
@@ -182,7 +182,8 @@ def make_row(tbl: Table, raw: Mapping[str, Any], where: str, fixed: Mapping[str,
 def _label(prefix: str, i: int, raw: Any, key: str) -> str:
     ident = raw.get(key) if isinstance(raw, Mapping) else None
     if isinstance(ident, (str, int)) and not isinstance(ident, bool):
-        return f"{prefix}[{i}] ({key}={ident})"
+        text = str(ident)
+        return f"{prefix}[{i}] ({key}={text if text.isprintable() else repr(text)})"
     return f"{prefix}[{i}]"
 
 
@@ -201,7 +202,7 @@ def _load_list(path: Path, root: Path, key: str) -> tuple[str, list[Any]]:
     doc = _mapping(read_yaml(path, label), label, f"a file with a '{key}' list")
     unknown = sorted(set(doc) - {key})
     if unknown:
-        raise RecordError(label, f"unknown top-level field '{unknown[0]}' (expected only '{key}')")
+        raise RecordError(label, f"unknown top-level field {unknown[0]!r} (expected only '{key}')")
     return label, _list(doc.get(key), f"{label}: {key}", f"{key} entries")
 
 
@@ -229,7 +230,7 @@ def load_records(root: Path, extra: Iterable[Path] = ()) -> Records:
         key = tuple(row[c] for c in tbl.primary_key)
         prior = origin.get((name, key))
         if prior is not None:
-            keytext = ", ".join(f"{c}={v}" for c, v in zip(tbl.primary_key, key, strict=False))
+            keytext = ", ".join(f"{c}={v!r}" for c, v in zip(tbl.primary_key, key, strict=False))
             raise RecordError(where, f"duplicate {name} row ({keytext}); first defined at {prior}")
         origin[(name, key)] = where
         tables[name].append(row)
