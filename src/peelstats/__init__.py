@@ -43,6 +43,10 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("peelstats")
     if name in _LAZY:
         import importlib
 
@@ -57,12 +61,6 @@ def cite(format: str = "text", package: Package | None = None) -> str:  # noqa: 
     """
     pkg = package if package is not None else load()
     return pkg.cite(format)
-
-
-def __version__() -> str:  # pragma: no cover - kept callable to avoid I/O at import
-    from importlib.metadata import version
-
-    return version("peelstats")
 
 
 __all__ = [

@@ -15,7 +15,6 @@ from typing import Any
 
 import yaml
 
-from peelstats import vocab
 from peelstats.errors import RecordError
 from peelstats.evidence import normalise, quote_in
 from peelstats.schema import TABLES, Table, table
@@ -479,9 +478,4 @@ def check_references(records: Records, origin: Mapping[tuple[str, tuple[Any, ...
                 raise RecordError(w, f"field 'evidence': quote not found verbatim in {doc}: {quote[:60]!r}")
 
 
-def documents_for(records: Records) -> dict[str, bytes]:
-    """Shipped documents by package path (for writing or hashing)."""
-    return dict(records.documents)
-
-
-__all__ = ["Records", "load_records", "make_row", "coerce", "parse_yaml", "read_yaml", "vocab"]
+__all__ = ["Records", "coerce", "load_records", "make_row", "parse_yaml", "read_yaml"]
