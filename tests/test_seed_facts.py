@@ -199,3 +199,13 @@ def test_shipped_documents_are_the_seeds_with_hashes(pkg: ps.Package, doc: str) 
     data = (pkg.path.parent / "data" / "documents" / doc).read_bytes()
     assert row["sha256"][0] == hashlib.sha256(data).hexdigest()
     assert row["licence"][0] == "OGL-UK-3.0"
+
+
+def test_cleveland_entered_engage_in_2019_year_precision(pkg: ps.Package) -> None:
+    m = pkg.monitoring.filter(
+        (pl.col("force_id") == "cleveland") & (pl.col("event") == "entered") & (pl.col("phase") == "engage")
+    )
+    assert set(m["source_id"]) == {"news-tv-cleveland-peel-2021-22", "hmicfrs-page-police-forces-previously-in-engage"}
+    assert set(m["date"]) == {dt.date(2019, 1, 1)} and set(m["date_precision"].cast(pl.String)) == {"year"}
+    exit_ = pkg.monitoring.filter((pl.col("force_id") == "cleveland") & (pl.col("event") == "exited"))
+    assert exit_["date"].to_list() == [dt.date(2023, 9, 20)]

@@ -293,7 +293,14 @@ def load_records(root: Path, extra: Iterable[Path] = ()) -> Records:
             label, entries = _load_list(path, root, "monitoring")
             for i, raw in enumerate(entries):
                 where = f"{label}: {_label('monitoring', i, raw, 'force_id')}"
-                add("monitoring", make_row(table("monitoring"), raw, where), where)
+                raw = _mapping(raw, where, "a monitoring event")
+                raw = {"date_precision": "day", **raw}
+                row = make_row(table("monitoring"), raw, where)
+                if row["date_precision"] != "day" and (
+                    row["date"].day != 1 or (row["date_precision"] == "year" and row["date"].month != 1)
+                ):
+                    raise RecordError(where, "field 'date': with date_precision month or year, use the period's first day")
+                add("monitoring", row, where)
 
     records = Records(tables=tables, meta=meta, documents=documents)
     check_references(records, origin)

@@ -393,10 +393,22 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "monitoring",
-        "Monitoring events: entry to, exit from, or a statement of a force's phase (scan/engage).",
+        "Monitoring events: entry to, exit from, or a statement of a force's phase (scan/engage); one row per event and source.",
         (
             Field("force_id", "string", "Force.", required=True),
-            Field("date", "date", "Date of the event or statement.", required=True),
+            Field(
+                "date",
+                "date",
+                "Date of the event or statement; the first day of the month or year when date_precision says so.",
+                required=True,
+            ),
+            Field(
+                "date_precision",
+                "string",
+                "How much of date the source states: day, month (only the month) or year (only the year).",
+                required=True,
+                enum=vocab.DATE_PRECISIONS,
+            ),
             Field("phase", "string", "Monitoring phase.", required=True, enum=vocab.PHASES),
             Field(
                 "event",
@@ -409,7 +421,7 @@ TABLES: tuple[Table, ...] = (
             _EVIDENCE,
             _NOTE,
         ),
-        ("force_id", "date", "phase", "event"),
+        ("force_id", "date", "phase", "event", "source_id"),
         (_fk("force_id", "forces", "force_id"), _SOURCE_FK),
     ),
 )
