@@ -450,13 +450,14 @@ def check_references(records: Records, origin: Mapping[tuple[str, tuple[Any, ...
             if parent["inspection_id"] != f["inspection_id"]:
                 raise RecordError(w, "field 'parent_id': the cause of concern belongs to another inspection")
 
-    for r in t["responses"]:
-        for link in (x for x in t["response_findings"] if x["response_id"] == r["response_id"]):
-            if findings[link["finding_id"]]["inspection_id"] != r["inspection_id"]:
-                raise RecordError(
-                    where("responses", r),
-                    f"field 'addresses': {link['finding_id']} belongs to another inspection",
-                )
+    responses = {r["response_id"]: r for r in t["responses"]}
+    for link in t["response_findings"]:
+        r = responses[link["response_id"]]
+        if findings[link["finding_id"]]["inspection_id"] != r["inspection_id"]:
+            raise RecordError(
+                where("responses", r),
+                f"field 'addresses': {link['finding_id']} belongs to another inspection",
+            )
 
     # evidence: verbatim in shipped texts, absent for unshipped sources
     default_to_text = {"findings": "text", "responses": "text", "deadlines": "requirement"}
