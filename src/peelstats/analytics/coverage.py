@@ -183,7 +183,8 @@ def _eligible(themed: pl.DataFrame, inspections: pl.DataFrame) -> pl.DataFrame:
     An inspection covers a theme if it issued a finding on it, or (when ``inspections`` has
     a ``themes`` list column) judged it.
     """
-    cover = themed.filter(pl.col("full")).select("entity", "theme", "order")
+    issued = themed.filter(pl.col("full")).select("entity", "theme", "order").unique()
+    cover = issued
     if "themes" in inspections.columns:
         judged = (
             inspections.filter(pl.col("full") if "full" in inspections.columns else pl.lit(True))
@@ -201,9 +202,9 @@ def _eligible(themed: pl.DataFrame, inspections: pl.DataFrame) -> pl.DataFrame:
         .group_by("finding_id")
         .agg(next_order=pl.col("next_order").min())
     )
-    issued = themed.filter(pl.col("full")).select("entity", "theme", pl.col("order").alias("next_order")).unique()
     with_next = themed.select("finding_id", "entity", "theme").join(nxt, on="finding_id")
-    flagged = with_next.join(issued.with_columns(found=pl.lit(True)), on=["entity", "theme", "next_order"], how="left")
+    found = issued.rename({"order": "next_order"}).with_columns(found=pl.lit(True))
+    flagged = with_next.join(found, on=["entity", "theme", "next_order"], how="left")
     return flagged.select("finding_id", recur_eligible=pl.lit(True), _recurs_next=pl.col("found").fill_null(False))
 
 
