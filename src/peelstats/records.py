@@ -296,10 +296,7 @@ def load_records(root: Path, extra: Iterable[Path] = ()) -> Records:
                 raw = _mapping(raw, where, "a monitoring event")
                 raw = {"date_precision": "day", **raw}
                 row = make_row(table("monitoring"), raw, where)
-                if row["date_precision"] != "day" and (
-                    row["date"].day != 1 or (row["date_precision"] == "year" and row["date"].month != 1)
-                ):
-                    raise RecordError(where, "field 'date': with date_precision month or year, use the period's first day")
+                _check_precision(where, row, "date", "date_precision")
                 add("monitoring", row, where)
 
     records = Records(tables=tables, meta=meta, documents=documents)
@@ -307,10 +304,24 @@ def load_records(root: Path, extra: Iterable[Path] = ()) -> Records:
     return records
 
 
+def _check_precision(where: str, row: Row, date_col: str, precision_col: str) -> None:
+    """A month- or year-precision date is the period's first day; no precision without a date."""
+    value, precision = row[date_col], row[precision_col]
+    if value is None:
+        if precision is not None:
+            raise RecordError(where, f"field {precision_col!r}: set without {date_col!r}")
+        return
+    if precision != "day" and (value.day != 1 or (precision == "year" and value.month != 1)):
+        raise RecordError(where, f"field {date_col!r}: with {precision_col} month or year, use the period's first day")
+
+
 def _load_inspection(path: Path, label: str, add: Any) -> None:
     doc = _mapping(read_yaml(path, label), label, "an inspection record")
     top = {k: v for k, v in doc.items() if k not in _INSPECTION_LISTS}
+    if top.get("published") is not None:
+        top = {"published_precision": "day", **top}
     insp = make_row(table("inspections"), top, label)
+    _check_precision(label, insp, "published", "published_precision")
     iid = insp["inspection_id"]
     if path.stem != iid:
         raise RecordError(label, f"file name must be the inspection_id: expected {iid}.yaml")

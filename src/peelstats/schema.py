@@ -229,7 +229,7 @@ TABLES: tuple[Table, ...] = (
             Field(
                 "kind",
                 "string",
-                "pillar report, integrated report, or revisit.",
+                "pillar report, integrated report, revisit (a letter reviewing earlier findings), or accelerated (a cause of concern issued outside a PEEL report).",
                 required=True,
                 enum=vocab.INSPECTION_KINDS,
             ),
@@ -237,7 +237,17 @@ TABLES: tuple[Table, ...] = (
             Field("title", "string", "Title of the report or letter.", required=True),
             Field("fieldwork_start", "date", "First day of fieldwork, where stated."),
             Field("fieldwork_end", "date", "Last day of fieldwork, where stated."),
-            Field("published", "date", "Publication date, where stated."),
+            Field(
+                "published",
+                "date",
+                "Publication date, where stated; the first day of the month or year when published_precision says so.",
+            ),
+            Field(
+                "published_precision",
+                "string",
+                "How much of published the source states: day, month or year; empty when published is empty.",
+                enum=vocab.DATE_PRECISIONS,
+            ),
             _SOURCE,
             _EVIDENCE,
             _NOTE,
