@@ -21,6 +21,7 @@ FOLLOWUP_STATUSES: tuple[str, ...] = (
     "complete",
     "superseded",
     "addressed",
+    "closed",
 )
 ASSESSORS: tuple[str, ...] = ("inspectorate", "force", "pcc")
 RESPONDERS: tuple[str, ...] = ("force", "pcc")

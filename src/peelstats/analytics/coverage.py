@@ -12,7 +12,7 @@ from peelstats.vocab import FOLLOWUP_STATUSES
 if TYPE_CHECKING:
     from peelstats.package import Package
 
-CLOSED = ("complete", "superseded")
+CLOSED = ("complete", "superseded", "closed")
 RESPONSE_DAYS = 56
 
 _NEEDS = {
@@ -90,7 +90,7 @@ def coverage_frame(
     - ``dated``: findings whose inspection and some response both have dates, and
       ``responded_56d``: of those, responded within 56 days of publication;
     - ``followed_up``: with at least one later assessment;
-    - ``closed``: whose latest assessment is complete or superseded (same-day assessments:
+    - ``closed``: whose latest assessment is complete, closed or superseded (same-day assessments:
       the furthest status on the vocabulary's order counts);
     - ``recur_eligible``: findings with a theme whose entity has a later full inspection
       that judged or found on that theme, and ``recurs``: of those, the next such
