@@ -8,38 +8,51 @@ import polars as pl
 KEYS = ["entity", "theme", "date", "rank", "scale"]
 
 
-def transitions_pandas(df: pd.DataFrame) -> pd.DataFrame:
-    """Transition counts (same-scale, same-era consecutive non-carried judgments) with pandas."""
-    d = df[~df["carried"]].sort_values(KEYS, kind="stable")
-    g = d.groupby(["entity", "theme"], sort=False)
-    d = d.assign(
+def _linked(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows sorted per series, each usable judgment with the previous usable one (carried rows excluded)."""
+    d = df.sort_values(["entity", "theme", "date"], kind="stable")
+    usable = (~d["carried"]) & d["rank"].notna()
+    missing = d["rank"].isna()
+    d = d.assign(usable=usable, cm=missing.cumsum())
+    k = d[d["usable"]]
+    g = k.groupby(["entity", "theme"], sort=False)
+    k = k.assign(
         from_rank=g["rank"].shift(1),
         from_scale=g["scale"].shift(1),
         from_era=g["era"].shift(1),
+        from_cm=g["cm"].shift(1),
     )
-    pairs = d[d["from_rank"].notna()]
+    return d, k
+
+
+def transitions_pandas(df: pd.DataFrame) -> pd.DataFrame:
+    """Transition counts (same-scale, same-era consecutive known, non-carried judgments) with pandas."""
+    _, k = _linked(df)
+    pairs = k[k["from_rank"].notna()]
     ok = pairs[(pairs["scale"] == pairs["from_scale"]) & (pairs["era"] == pairs["from_era"])]
+    ok = ok.assign(across_gap=ok["cm"] != ok["from_cm"])
     out = (
-        ok.groupby(["from_scale", "scale", "from_rank", "rank"])
+        ok.groupby(["from_scale", "scale", "from_rank", "rank", "across_gap"])
         .size()
         .reset_index(name="count")
         .rename(columns={"scale": "to_scale", "rank": "to_rank"})
     )
     out["from_rank"] = out["from_rank"].astype("int64")
-    return out.sort_values(["from_scale", "to_scale", "from_rank", "to_rank"]).reset_index(drop=True)
+    out["to_rank"] = out["to_rank"].astype("int64")
+    return out.sort_values(["from_scale", "to_scale", "from_rank", "to_rank", "across_gap"]).reset_index(drop=True)
 
 
 def trajectories_pandas(df: pd.DataFrame) -> pd.DataFrame:
-    """The change column of trajectories with pandas (first/improved/unchanged/declined/not comparable)."""
-    d = df.sort_values(KEYS, kind="stable")
-    g = d.groupby(["entity", "theme"], sort=False)
-    prev_rank, prev_scale, prev_era = g["rank"].shift(1), g["scale"].shift(1), g["era"].shift(1)
-    change = pd.Series("unchanged", index=d.index)
-    change[d["rank"] > prev_rank] = "improved"
-    change[d["rank"] < prev_rank] = "declined"
-    change[(d["scale"] != prev_scale) | (d["era"] != prev_era)] = "not comparable"
-    change[prev_rank.isna()] = "first"
-    return pd.DataFrame({"entity": d["entity"], "theme": d["theme"], "date": d["date"], "change": change.values})
+    """The change column of trajectories with pandas (null for carried and unknown rows)."""
+    d, k = _linked(df)
+    change = pd.Series("unchanged", index=k.index, dtype=object)
+    change[k["rank"] > k["from_rank"]] = "improved"
+    change[k["rank"] < k["from_rank"]] = "declined"
+    change[(k["scale"] != k["from_scale"]) | (k["era"] != k["from_era"])] = "not comparable"
+    change[k["from_rank"].isna()] = "first"
+    full = pd.Series(None, index=d.index, dtype=object)
+    full[k.index] = change
+    return pd.DataFrame({"entity": d["entity"], "theme": d["theme"], "date": d["date"], "change": full.values})
 
 
 def bare_sort(df: pl.DataFrame) -> pl.DataFrame:
@@ -51,7 +64,7 @@ def coverage_pandas(
     findings: pd.DataFrame, inspections: pd.DataFrame, responses: pd.DataFrame, followups: pd.DataFrame
 ) -> pd.DataFrame:
     """coverage_frame(by='inspection') with pandas."""
-    statuses = ["not started", "in progress", "complete", "superseded", "addressed"]
+    statuses = ["not started", "in progress", "complete", "superseded", "addressed", "closed"]
     f = findings.merge(inspections, on="inspection_id", how="left")
     r = responses.merge(f[["finding_id", "published"]].rename(columns={"published": "ip"}), on="finding_id")
     r["days"] = (r["published"] - r["ip"]).dt.days
@@ -62,7 +75,7 @@ def coverage_pandas(
     fu = followups.assign(srank=followups["status"].map({s: i for i, s in enumerate(statuses)}))
     fu = fu.sort_values(["assessed_on", "srank", "status"], na_position="first")
     last = fu.groupby("finding_id").tail(1)[["finding_id", "status"]]
-    last = last.assign(followed_up=True, closed=last["status"].isin(["complete", "superseded"]))
+    last = last.assign(followed_up=True, closed=last["status"].isin(["complete", "superseded", "closed"]))
     themed = f[f["theme"].notna()]
     cover = themed[themed["full"]][["entity", "theme", "order"]].drop_duplicates()
     nxt = themed[["finding_id", "entity", "theme", "order"]].merge(

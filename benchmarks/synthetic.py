@@ -2,7 +2,7 @@
 
 A panel has N entities x K inspections x A themes judgments. Entities start on a 4-point
 scale and switch to a 5-point scale at a break inspection (some never do); a further era
-break (new framework, same scale) follows; about 5% of judgments are carried over.
+break (new framework, same scale) follows; about 5% of judgments are carried over and 2% have an unknown grade.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ def panel(n_rows: int, *, inspections: int = 8, themes: int = 5, seed: int = 0) 
     start = dt.date(2010, 1, 1).toordinal()
     day = start + k * 365 + rng.integers(0, 200, size=ent.size)
     carried = rng.random(ent.size) < 0.05
+    unknown = rng.random(ent.size) < 0.02  # judgments whose grade is not known
     order = rng.permutation(ent.size)  # inputs arrive unsorted
     frame = pl.DataFrame(
         {
@@ -43,7 +44,9 @@ def panel(n_rows: int, *, inspections: int = 8, themes: int = 5, seed: int = 0) 
             "carried": carried[order],
         }
     )
-    return frame.with_columns(pl.col("date").cast(pl.Date))
+    return frame.with_columns(
+        pl.col("date").cast(pl.Date), rank=pl.when(pl.Series(unknown[order])).then(None).otherwise(pl.col("rank"))
+    )
 
 
 def findings_tables(n_findings: int, *, seed: int = 0) -> dict[str, pl.DataFrame]:

@@ -20,11 +20,15 @@ def test_plots_return_figures_and_accept_an_axis(pkg: ps.Package, tmp_path: Path
 
     traj = ps.trajectories(pkg, force="cleveland")
     fig = ps.plot_trajectories(traj)
-    assert isinstance(fig, Figure) and len([a for a in fig.axes if a.get_visible()]) == traj["theme"].n_unique()
+    drawn = traj.filter(pl.col("rank").is_not_null())["theme"].n_unique()
+    assert isinstance(fig, Figure) and len([a for a in fig.axes if a.get_visible()]) == drawn
     fig.savefig(tmp_path / "t.png")
-    heat = ps.plot_transitions(ps.transitions(pkg))
+    pillar = ps.transition_matrix(ps.transitions(pkg), level="pillar")
+    heat = ps.plot_transitions(pillar)
     texts = {t.get_text() for t in heat.axes[0].texts}
-    assert str(ps.transition_matrix(ps.transitions(pkg)).counts["good"][3]) in texts
+    assert str(pillar.counts["good"][2]) in texts
+    with pytest.raises(ps.InputError, match="unknown theme 'nope'"):
+        ps.plot_trajectories(traj, themes=["nope"])
     _, ax = plt.subplots()
     assert ps.plot_coverage(ps.coverage(pkg).filter(pl.col("entity") == "cleveland"), ax=ax) is ax.get_figure()
     one = ps.plot_trajectories(ps.trajectories(pkg, force="cleveland", theme="effectiveness"), ax=ax)
@@ -64,7 +68,7 @@ def test_cite_names_the_version(pkg: ps.Package) -> None:
         (["info", "--coverage"], "peel-2015"),
         (["cite", "--format", "bibtex"], "@misc"),
         (["trajectory", "--force", "cleveland"], "effectiveness"),
-        (["transitions", "--theme", "effectiveness"], "comparable pairs"),
+        (["transitions", "--theme", "effectiveness"], "pairs counted"),
         (["coverage", "--by", "force"], "cleveland"),
     ],
 )

@@ -54,6 +54,10 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'peelstats' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY) | {"__version__"})
+
+
 def cite(format: str = "text", package: Package | None = None) -> str:  # noqa: A002 - public API name
     """Citation of the dataset version: ``format`` is ``"text"`` or ``"bibtex"``.
 

@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from peelstats.errors import PeelstatsError
 
@@ -107,16 +108,24 @@ def cmd_transitions(args: argparse.Namespace) -> int:
     from peelstats.package import load
 
     pkg = load(args.package)
-    result = transitions(pkg, theme=args.theme, force=args.force, include_carried=args.include_carried)
-    _print_frame(result.counts, max_rows=200)
-    print(
-        f"comparable pairs: {result.comparable_pairs}; excluded across a break: {result.excluded_breaks}; "
-        f"carried-over judgments left out: {result.excluded_carried}"
+    rounds: Any = tuple(args.rounds.split(",")) if args.rounds else None
+    result = transitions(
+        pkg,
+        theme=args.theme,
+        force=args.force,
+        level=args.level,
+        rounds=rounds,
+        include_carried=args.include_carried,
+        across_gaps=not args.no_gaps,
     )
-    matrix = transition_matrix(result.counts)
-    print()
-    _print_frame(matrix.shares)
-    print(f"improved {matrix.improved}, unchanged {matrix.unchanged}, declined {matrix.declined}")
+    _print_frame(result.counts, max_rows=1000)
+    print(repr(result))
+    for lvl in result.levels or (None,):
+        matrix = transition_matrix(result, level=lvl)
+        print()
+        print(f"{lvl or 'all'} level: row shares")
+        _print_frame(matrix.shares)
+        print(f"improved {matrix.improved}, unchanged {matrix.unchanged}, declined {matrix.declined}")
     return 0
 
 
@@ -189,6 +198,9 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--theme", default=None)
     sp.add_argument("--force", default=None)
     sp.add_argument("--include-carried", action="store_true", help="count carried-over grades as judgments")
+    sp.add_argument("--level", default=None, help="pillar, question or area (default: every level, kept apart)")
+    sp.add_argument("--rounds", default=None, help="only pairs from one round to another, e.g. peel-2016,peel-2017")
+    sp.add_argument("--no-gaps", action="store_true", help="leave out pairs that span a round with an unknown grade")
     sp.set_defaults(func=cmd_transitions)
 
     sp = sub.add_parser("coverage", help="findings responded to, followed up, closed and recurring")

@@ -13,9 +13,9 @@ import polars as pl
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from peelstats.analytics._common import merged_order
 from peelstats.analytics.transitions import TransitionMatrix, Transitions, transition_matrix
 from peelstats.errors import InputError
-from peelstats.vocab import GRADES
 
 _COLOURS = {
     "inadequate": "#b2182b",
@@ -77,15 +77,32 @@ def plot_trajectories(
     _need(traj, ("entity", "theme", "rank", "change", "carried"), "plot_trajectories")
     if traj.height == 0:
         raise InputError("plot_trajectories: the trajectory frame is empty")
+    present = sorted({str(t) for t in traj["theme"].to_list()})
+    if themes is not None:
+        unknown = [t for t in themes if str(t) not in present]
+        if unknown:
+            raise InputError(f"plot_trajectories: unknown theme {unknown[0]!r} (in the frame: {', '.join(present)})")
+    traj = traj.filter(pl.col("rank").is_not_null())  # missing judgments have no place on the axis
+    if traj.height == 0:
+        raise InputError("plot_trajectories: the trajectory frame has no known grade to draw")
     data, labels = _x_positions(traj)
     if "grade" in data.columns:
-        data = data.with_columns(y=pl.col("grade").cast(pl.String).replace_strict({g: i for i, g in enumerate(GRADES)}))
-        ylabels = list(GRADES)
+        data = data.with_columns(pl.col("grade").cast(pl.String))
+        scale = pl.col("scale") if "scale" in data.columns else pl.lit("")
+        per_scale: dict[str, dict[int, str]] = {}
+        for sc, rank, grade in data.select(scale.cast(pl.String), "rank", "grade").unique().rows():
+            per_scale.setdefault(sc, {})[rank] = grade if grade is not None else str(rank)
+        lists = [[labs[r] for r in sorted(labs)] for labs in per_scale.values()]
+        ylabels = merged_order(lists) or sorted({g for labs in lists for g in labs})
+        data = data.with_columns(
+            y=pl.coalesce("grade", pl.col("rank").cast(pl.String)).replace_strict({g: i for i, g in enumerate(ylabels)})
+        )
     else:
         data = data.with_columns(y=pl.col("rank") - 1)
         top = data["rank"].max()
         ylabels = [str(i + 1) for i in range(int(top) if isinstance(top, int) else 1)]
-    wanted = themes or sorted(set(data["theme"].to_list()))
+    wanted = [str(t) for t in themes] if themes else sorted({str(t) for t in data["theme"].to_list()})
+    data = data.with_columns(pl.col("theme").cast(pl.String))
     if ax is not None:
         fig = ax.get_figure()
         axes = [ax] * len(wanted)
@@ -162,6 +179,7 @@ def plot_transitions(
     """
     matrix = result if isinstance(result, TransitionMatrix) else transition_matrix(result)
     labels = matrix.counts["from"].to_list()
+    to_labels = matrix.counts.columns[1:]
     counts = matrix.counts.drop("from").to_numpy()
     shares = matrix.shares.drop("from").to_numpy()
     if ax is None:
@@ -170,12 +188,15 @@ def plot_transitions(
     assert isinstance(fig, Figure)
     image = ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
     for i in range(len(labels)):
-        for j in range(len(labels)):
+        for j in range(len(to_labels)):
             colour = "white" if shares[i, j] > 0.6 else "black"
             ax.text(j, i, str(int(counts[i, j])), ha="center", va="center", color=colour, fontsize=10)
-    short = [lbl.replace("requires improvement", "requires\nimprovement") for lbl in labels]
-    ax.set_xticks(range(len(labels)), short, fontsize=8)
-    ax.set_yticks(range(len(labels)), short, fontsize=8)
+
+    def short(names: list[str]) -> list[str]:
+        return [lbl.replace("requires improvement", "requires\nimprovement") for lbl in names]
+
+    ax.set_xticks(range(len(to_labels)), short(to_labels), fontsize=8)
+    ax.set_yticks(range(len(labels)), short(labels), fontsize=8)
     ax.set_xlabel("to (later judgment)")
     ax.set_ylabel("from (earlier judgment)")
     total = matrix.improved + matrix.unchanged + matrix.declined

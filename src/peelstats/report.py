@@ -60,19 +60,24 @@ def build_report(pkg: Package, force: str = "cleveland") -> str:
     traj = trajectories(pkg, force=force)
     summary = trajectory_summary(traj)
     national = transitions(pkg)
-    matrix = transition_matrix(national)
-    pillars = transitions(pkg, theme="effectiveness")
+    by_level = national.by_level()
+    rounds_table = national.by_round_pair().rename(
+        {
+            "level": "level",
+            "from_round": "from round",
+            "to_round": "to round",
+            "rounds_skipped": "rounds skipped",
+            "across_gap": "spanning a missing grade",
+        }
+    )
+    skipping = int(national.by_round_pair().filter(pl.col("rounds_skipped") > 0)["pairs"].sum())
+    heatmaps = [
+        f"<img alt='Transition heatmap, {html.escape(lvl)} level' "
+        f"src='{_png(plot_transitions(transition_matrix(national, level=lvl), title=f'{lvl.capitalize()} grades'))}'>"
+        for lvl in national.levels
+    ]
     cov_all = coverage(pkg)
     cov = cov_all.filter(pl.col("entity") == force)
-    by_round = [
-        {"from": a, "to": b, **_pair_counts(pkg, a, b)}
-        for a, b in (
-            ("peel-2014", "peel-2015"),
-            ("peel-2015", "peel-2016"),
-            ("peel-2016", "peel-2017"),
-            ("peel-2017", "peel-2018-19"),
-        )
-    ]
     monitoring = (
         pkg.monitoring.join(pkg.forces.select("force_id", "name"), on="force_id")
         .select("name", "date", "phase", "event", "source_id")
@@ -95,14 +100,16 @@ def build_report(pkg: Package, force: str = "cleveland") -> str:
         f"<img alt='Grade trajectories of {html.escape(name)}' src='{_png(plot_trajectories(traj, title=name))}'>",
         _table(summary.drop("entity")),
         "<h2>Grade transitions across all forces</h2>",
-        f"<p>{national.comparable_pairs} comparable consecutive judgments of the same force and theme; "
-        f"{national.excluded_breaks} pairs across a break left out; {national.excluded_carried} carried-over "
-        "grades left out (they are not new judgments).</p>",
-        f"<img alt='Transition heatmap' src='{_png(plot_transitions(matrix))}'>",
-        "<p>By round pair (all themes):</p>",
-        _table(pl.DataFrame(by_round)),
-        f"<p>Effectiveness pillar only: {pillars.comparable_pairs} pairs.</p>",
-        f"<img alt='Effectiveness transition heatmap' src='{_png(plot_transitions(pillars, title='Effectiveness pillar'))}'>",
+        f"<p>{national.comparable_pairs} pairs of consecutive known judgments of the same force and theme, counted "
+        "separately for pillar and question grades (one inspection is judged at both levels, so the levels are never "
+        f"pooled). Left out: {national.excluded_breaks} pairs across a scale or framework break (the inspectorate says "
+        f"2021/22 and 2023-25 grades are not comparable with the rounds before), {national.excluded_carried} carried-over "
+        f"grades (not new judgments). {national.spanning_gaps} counted pairs span a round where this force's grade is "
+        f"unknown or was not given, and {skipping} pairs skip one or more rounds; the table shows which.</p>",
+        _table(by_level.rename({"across_gap": "spanning a missing grade"})),
+        *heatmaps,
+        "<p>By level and round pair:</p>",
+        _table(rounds_table),
         f"<h2>{html.escape(name)}: what happened to the findings</h2>",
     ]
     if cov.height:
@@ -122,14 +129,6 @@ def build_report(pkg: Package, force: str = "cleveland") -> str:
         "</body></html>",
     ]
     return "\n".join(parts)
-
-
-def _pair_counts(pkg: Package, a: str, b: str) -> dict[str, int]:
-    from peelstats.analytics import transition_matrix, transitions
-
-    res = transitions(pkg, rounds=(a, b))
-    m = transition_matrix(res)
-    return {"pairs": res.comparable_pairs, "improved": m.improved, "unchanged": m.unchanged, "declined": m.declined}
 
 
 def write_report(pkg: Package, out: Path, force: str = "cleveland") -> Path:

@@ -229,7 +229,8 @@ TABLES: tuple[Table, ...] = (
             Field(
                 "kind",
                 "string",
-                "pillar report, integrated report, revisit (a letter reviewing earlier findings), or accelerated (a cause of concern issued outside a PEEL report).",
+                "pillar report, integrated report, revisit (a letter reviewing earlier findings), "
+                "or accelerated (a cause of concern issued outside a PEEL report).",
                 required=True,
                 enum=vocab.INSPECTION_KINDS,
             ),

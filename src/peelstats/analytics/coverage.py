@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from peelstats.analytics._input import to_polars
 from peelstats.errors import InputError
 from peelstats.vocab import FOLLOWUP_STATUSES
 
@@ -28,14 +29,15 @@ def coverage_inputs(pkg: Package) -> dict[str, pl.DataFrame]:
 
     ``findings``: finding_id, inspection_id, kind, theme (the finding's area theme).
     ``inspections``: inspection_id, entity (force_id), round_id, order (round sequence, then
-    publication date), published, full (false for revisits, which do not count as the next
-    inspection). ``responses``: one row per response x finding it addresses, with the
+    publication date), published, full (false for revisits and letters, which do not count as
+    the next inspection), themes (the themes it judged, carried-over grades excluded).
+    ``responses``: one row per response x finding it addresses, with the
     response's publication date. ``followups``: finding_id, assessed_on, status.
     """
     rounds = pkg.rounds.select("round_id", "sequence")
     inspections = (
         pkg.inspections.join(rounds, on="round_id", how="left")
-        .with_columns(full=pl.col("kind") != "revisit")
+        .with_columns(full=~pl.col("kind").is_in(["revisit", "accelerated"]))
         .sort(pl.col("sequence"), pl.col("published"), "inspection_id", nulls_last=True)
         .with_row_index("order")
         .select(
@@ -57,19 +59,54 @@ def coverage_inputs(pkg: Package) -> dict[str, pl.DataFrame]:
     followups = pkg.followups.join(published_of, on="inspection_id", how="left").select(
         "finding_id", assessed_on=pl.coalesce("assessed_on", "fallback"), status=pl.col("status").cast(pl.String)
     )
+    judged = (
+        pkg.gradings.filter(pl.col("grade").is_not_null() & pl.col("carried_from").is_null())
+        .join(pkg.areas.select("area_id", "theme_id"), on="area_id")
+        .group_by("inspection_id")
+        .agg(themes=pl.col("theme_id").cast(pl.String).drop_nulls().unique().sort())
+    )
+    inspections = inspections.join(judged, on="inspection_id", how="left")
     return {"findings": findings, "inspections": inspections, "responses": responses, "followups": followups}
 
 
-def _check(frames: dict[str, pl.DataFrame]) -> None:
+def _is_date(dtype: pl.DataType) -> bool:
+    return dtype in (pl.Date(), pl.Null()) or isinstance(dtype, pl.Datetime)
+
+
+_TYPES: dict[tuple[str, str], tuple[Any, str]] = {
+    ("inspections", "order"): (lambda d: d.is_integer() or _is_date(d), "integers or dates"),
+    ("inspections", "published"): (_is_date, "dates"),
+    ("inspections", "full"): (lambda d: d in (pl.Boolean(), pl.Null()), "booleans"),
+    ("responses", "published"): (_is_date, "dates"),
+    ("followups", "assessed_on"): (_is_date, "dates"),
+}
+
+
+def _check(frames: dict[str, Any]) -> dict[str, pl.DataFrame]:
+    out: dict[str, pl.DataFrame] = {}
     for name, cols in _NEEDS.items():
-        if name not in frames:
+        if name not in frames or frames[name] is None:
             raise InputError(f"coverage: missing the {name} frame")
-        frame = frames[name]
-        if not isinstance(frame, pl.DataFrame):
-            raise InputError(f"coverage: {name} must be a polars DataFrame, got {type(frame).__name__}")
+        frame = to_polars(frames[name], name=f"coverage: {name}")
         for col in cols:
             if col not in frame.columns:
                 raise InputError(f"coverage: {name} is missing column '{col}'")
+        for (tname, col), (ok, what) in _TYPES.items():
+            if tname == name and col in frame.columns and not ok(frame.schema[col]):
+                raise InputError(f"coverage: {name}.{col} must be {what}, got {frame.schema[col]}")
+        out[name] = frame
+    for name, key in (("findings", "finding_id"), ("inspections", "inspection_id")):
+        frame = out[name]
+        nulls = frame[key].null_count()
+        if nulls:
+            raise InputError(f"coverage: {name} has {nulls} row(s) with no {key}")
+        dup = frame.filter(pl.col(key).is_duplicated())
+        if dup.height:
+            raise InputError(f"coverage: {name} has {dup.height} rows sharing a {key}, e.g. {dup[key][0]!r}; give each once")
+    nulls = out["inspections"].filter(pl.col("order").is_null() | pl.col("entity").is_null()).height
+    if nulls:
+        raise InputError(f"coverage: inspections has {nulls} row(s) with no entity or order")
+    return out
 
 
 def coverage_frame(
@@ -98,8 +135,10 @@ def coverage_frame(
     - ``*_share`` columns: each count over its denominator (``findings``, ``dated`` or
       ``recur_eligible``); null where the denominator is 0.
     """
-    frames = {"findings": findings, "inspections": inspections, "responses": responses, "followups": followups}
-    _check(frames)
+    frames = _check({"findings": findings, "inspections": inspections, "responses": responses, "followups": followups})
+    findings, inspections, responses, followups = (frames[k] for k in ("findings", "inspections", "responses", "followups"))
+    if isinstance(by, str):
+        _group_keys(by)
     insp = inspections.select(
         "inspection_id",
         "entity",
@@ -152,6 +191,9 @@ def coverage_frame(
         .with_columns(responded_56d=pl.col("responded_56d") & pl.col("dated"))
     )
     keys = _group_keys(by)
+    for k in keys:
+        if k not in out.columns:
+            raise InputError(f"coverage: cannot group by {k!r}: no such column (have {', '.join(out.columns)})")
     agg = (
         out.group_by(keys)
         .agg(
@@ -210,6 +252,8 @@ def _eligible(themed: pl.DataFrame, inspections: pl.DataFrame) -> pl.DataFrame:
 
 def _group_keys(by: str | list[str]) -> list[str]:
     if isinstance(by, list):
+        if not by or not all(isinstance(k, str) for k in by):
+            raise InputError(f"coverage: by must be a non-empty list of column names, got {by!r}")
         return by
     options = {
         "inspection": ["inspection_id", "entity", "round_id", "kind"],
@@ -233,12 +277,4 @@ def coverage(data: Any, *, by: str | list[str] = "inspection") -> pl.DataFrame:
 
     if not isinstance(data, Package):
         raise InputError("coverage: expected a loaded peelstats Package; use coverage_frame() for plain frames")
-    frames = coverage_inputs(data)
-    judged = (
-        data.gradings.filter(pl.col("grade").is_not_null() & pl.col("carried_from").is_null())
-        .join(data.areas.select("area_id", "theme_id"), on="area_id")
-        .group_by("inspection_id")
-        .agg(themes=pl.col("theme_id").cast(pl.String).drop_nulls())
-    )
-    frames["inspections"] = frames["inspections"].join(judged, on="inspection_id", how="left")
-    return coverage_frame(**frames, by=by)
+    return coverage_frame(**coverage_inputs(data), by=by)

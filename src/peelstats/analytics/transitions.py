@@ -1,32 +1,49 @@
-"""Grade transitions between consecutive graded judgments of the same entity and theme."""
+"""Grade transitions between consecutive known judgments of the same entity and theme.
+
+What counts as a pair: two usable judgments of one entity and theme with no usable
+judgment between them (carried-over grades are left out unless asked for). Missing
+judgments (unknown grade, not graded, null scale or era) are never paired; a pair with one
+between its ends *spans a gap*, is counted (``across_gap``) unless ``across_gaps=False``,
+and is reported. A pair whose ends differ in scale, era or level crosses a *break* and is
+left out unless a ``mapping`` makes the two scales comparable.
+"""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
-from peelstats.analytics._common import apply_filters, panel_of
-from peelstats.analytics.panel import sort_keys
+from peelstats.analytics._common import apply_filters, check_known, is_package, merged_order, panel_of
+from peelstats.analytics._engine import code, link, sort_series
+from peelstats.analytics.panel import MISSING, Panel
 from peelstats.errors import InputError
-from peelstats.vocab import GRADES
 
 DIRECTIONS: tuple[str, ...] = ("improved", "unchanged", "declined")
 DIRECTION = pl.Enum(list(DIRECTIONS))
+_EMPTY_LEFT = pl.DataFrame(schema={"reason": pl.String, "rows": pl.Int64})
 
 
 @dataclass(frozen=True)
 class Transitions:
     """Result of :func:`transitions`.
 
-    ``counts`` has one row per observed transition: ``from_scale``, ``to_scale``,
-    ``from_rank``, ``to_rank`` (and ``from_grade``, ``to_grade`` when the panel has grade
-    labels), ``direction`` (improved/unchanged/declined), ``count``.
-    ``comparable_pairs`` is the number of pairs counted; ``excluded_breaks`` the pairs left
-    out because they cross a scale or era break (0 when a ``mapping`` is given);
-    ``excluded_carried`` the carried-over judgments left out before pairing.
+    ``counts``: one row per observed kind of pair, with ``level`` (the panel's level of the
+    later judgment, when it has levels), ``from_round``/``to_round`` (when it has
+    ``round_id``), ``from_scale``, ``to_scale``, ``from_rank``, ``to_rank``, ``from_grade``,
+    ``to_grade`` (the panel's own labels), ``across_gap`` (a missing judgment lies between
+    the two), ``direction`` (improved/unchanged/declined) and ``count``.
+
+    ``comparable_pairs``: pairs counted. ``excluded_breaks``: pairs across a scale, era or
+    level break left out (0 with a ``mapping``). ``excluded_gaps``: pairs spanning a gap
+    left out (only with ``across_gaps=False``). ``spanning_gaps``: counted pairs that span
+    a gap. ``excluded_carried``: carried-over rows left out before pairing. ``left_out``:
+    rows that are not usable judgments, by reason (``no grade``, ``not graded``, ``no
+    scale``, ``no era``, ``carried``, and ``no entity``/``no theme``/``no date`` for rows
+    that could not be placed).
     """
 
     counts: pl.DataFrame
@@ -34,323 +51,419 @@ class Transitions:
     excluded_breaks: int
     excluded_carried: int
     mapped: bool
+    excluded_gaps: int = 0
+    spanning_gaps: int = 0
+    left_out: pl.DataFrame = field(default_factory=lambda: _EMPTY_LEFT)
+    labels: dict[str, list[str]] = field(default_factory=dict)
+    levels: tuple[str, ...] = ()
+    round_order: tuple[str, ...] = ()
+
+    def by_level(self) -> pl.DataFrame:
+        """Pairs per level (or one row, level null, for a panel without levels): level, pairs, improved, unchanged, declined."""
+        return _by(self.counts, ["level"] if "level" in self.counts.columns else [])
+
+    def by_round_pair(self) -> pl.DataFrame:
+        """Pairs per level and round pair (needs ``round_id`` in the panel).
+
+        Columns: [level], from_round, to_round, ``rounds_skipped`` (rounds of the panel
+        between the two), pairs, ``across_gap`` (pairs with a missing judgment between
+        them), improved, unchanged, declined.
+        """
+        if "from_round" not in self.counts.columns:
+            raise InputError("by_round_pair: the panel had no 'round_id' column")
+        keys = (["level"] if "level" in self.counts.columns else []) + ["from_round", "to_round"]
+        out = _by(self.counts, keys)
+        pos = {r: i for i, r in enumerate(self.round_order)}
+        skipped = [pos[b] - pos[a] - 1 if a in pos and b in pos else None for a, b in out.select("from_round", "to_round").rows()]
+        out = out.with_columns(rounds_skipped=pl.Series(skipped, dtype=pl.Int64))
+        return out.select(*keys, "rounds_skipped", pl.exclude(*keys, "rounds_skipped"))
+
+    def __repr__(self) -> str:
+        lines = [
+            f"Transitions: {self.comparable_pairs} pairs counted"
+            + (f" (levels: {', '.join(self.levels)})" if self.levels else "")
+            + (", scales mapped" if self.mapped else ""),
+            f"  left out: {self.excluded_breaks} across a break, {self.excluded_gaps} spanning a gap, "
+            f"{self.excluded_carried} carried-over rows",
+            f"  counted pairs spanning a missing judgment: {self.spanning_gaps}",
+        ]
+        if self.left_out.height:
+            lines.append("  rows not usable: " + ", ".join(f"{r} {n}" for r, n in self.left_out.rows()))
+        for row in self.by_level().iter_rows(named=True):
+            lvl = f"{row['level']}: " if "level" in row else ""
+            lines.append(
+                f"  {lvl}{row['pairs']} pairs: {row['improved']} improved, "
+                f"{row['unchanged']} unchanged, {row['declined']} declined"
+            )
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<li>{html.escape(line.strip())}</li>" for line in repr(self).splitlines()[1:])
+        title = html.escape(repr(self).splitlines()[0])
+        return f"<div><strong>{title}</strong><ul>{head}</ul>{_html_table(self.by_level())}</div>"
 
 
 @dataclass(frozen=True)
 class TransitionMatrix:
-    """Square from x to matrix of counts and row shares, with totals by direction."""
+    """From x to matrix of counts and row shares, with totals by direction.
+
+    ``counts``: column ``from`` (grade labels of the earlier judgment, worst first) then one
+    column per label of the later judgment; ``shares``: each row divided by its total (0
+    for a row with no pairs).
+    """
 
     counts: pl.DataFrame
     shares: pl.DataFrame
     improved: int
     unchanged: int
     declined: int
+    level: str | None = None
+
+    @property
+    def total(self) -> int:
+        return self.improved + self.unchanged + self.declined
+
+    def __repr__(self) -> str:
+        lvl = f" ({self.level})" if self.level else ""
+        return (
+            f"TransitionMatrix{lvl}: {self.total} pairs, {self.improved} improved, {self.unchanged} unchanged, "
+            f"{self.declined} declined\n{self.counts}"
+        )
+
+    def _repr_html_(self) -> str:
+        lvl = f" ({html.escape(self.level)})" if self.level else ""
+        return (
+            f"<div><strong>Transition matrix{lvl}</strong>: {self.total} pairs; {self.improved} improved, "
+            f"{self.unchanged} unchanged, {self.declined} declined{_html_table(self.counts)}</div>"
+        )
 
 
-def _mapping_frame(mapping: Mapping[str, Mapping[Any, int]], has_grade: bool) -> pl.DataFrame:
-    rows = []
+def _html_table(frame: pl.DataFrame) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in frame.rows())
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _by(counts: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    c = pl.col("count")
+    aggs = [
+        c.sum().alias("pairs"),
+        c.filter(pl.col("across_gap")).sum().alias("across_gap"),
+        *[c.filter(pl.col("direction") == d).sum().alias(d) for d in DIRECTIONS],
+    ]
+    if not keys:
+        return counts.select(aggs).with_columns(pl.all().cast(pl.Int64))
+    return counts.group_by(keys).agg(aggs).with_columns(pl.exclude(keys).cast(pl.Int64)).sort(keys)
+
+
+def _check_rounds(rounds: Any, panel: Panel, pkg: Any) -> tuple[str, str]:
+    if isinstance(rounds, str) or not isinstance(rounds, (tuple, list)) or len(rounds) != 2:
+        raise InputError(f"transitions: rounds must be a pair (from_round, to_round), got {rounds!r}")
+    a, b = (str(r) for r in rounds)
+    if "round_id" not in panel.frame.columns:
+        raise InputError("transitions: rounds=... needs a 'round_id' column in the panel")
+    if pkg is not None:
+        seq = dict(pkg.rounds.select("round_id", "sequence").rows())
+        check_known(a, seq, "round", "transitions")
+        check_known(b, seq, "round", "transitions")
+        if seq[a] >= seq[b]:
+            raise InputError(f"transitions: rounds=({a!r}, {b!r}) is not in time order; the earlier round comes first")
+    else:
+        known = panel.frame["round_id"].unique().to_list()
+        check_known(a, known, "round", "transitions")
+        check_known(b, known, "round", "transitions")
+        tcol = panel.time_cols[0]
+        first = panel.frame.group_by("round_id").agg(pl.col(tcol).min())
+        when = dict(first.rows())
+        if when[a] is not None and when[b] is not None and when[a] >= when[b]:
+            raise InputError(f"transitions: rounds=({a!r}, {b!r}) is not in time order; the earlier round comes first")
+    return a, b
+
+
+def _mapping_lookup(mapping: Any, labels: dict[str, list[str]]) -> dict[tuple[str, int], int]:
+    if not isinstance(mapping, Mapping):
+        raise InputError(
+            f"transitions: mapping must be a dict of scale -> {{rank or grade: comparable rank}}, got {type(mapping).__name__}"
+        )
+    out: dict[tuple[str, int], int] = {}
     for scale, table in mapping.items():
         if not isinstance(table, Mapping):
             raise InputError(f"transitions: mapping[{scale!r}] must map ranks or grades to comparable ranks")
+        labs = labels.get(str(scale), [])
         for key, value in table.items():
             if isinstance(value, bool) or not isinstance(value, int):
                 raise InputError(f"transitions: mapping[{scale!r}][{key!r}] must be an integer rank, got {value!r}")
             if isinstance(key, str):
-                if not has_grade:
-                    raise InputError("transitions: mapping by grade name needs a 'grade' column in the panel")
-                rows.append({"scale": str(scale), "rank": None, "grade": key, "cmp": value})
+                if key not in labs:
+                    raise InputError(f"transitions: mapping[{scale!r}] names grade {key!r}, not a grade of that scale")
+                out[(str(scale), labs.index(key) + 1)] = value
             elif isinstance(key, int) and not isinstance(key, bool):
-                rows.append({"scale": str(scale), "rank": key, "grade": None, "cmp": value})
+                out[(str(scale), key)] = value
             else:
                 raise InputError(f"transitions: mapping[{scale!r}] keys must be ranks (int) or grade names (str)")
-    schema = {"scale": pl.String, "rank": pl.Int64, "grade": pl.String, "cmp": pl.Int64}
-    return pl.DataFrame(rows, schema=schema)
+    return out
 
 
 def transitions(
     data: Any,
     *,
-    theme: str | None = None,
-    force: str | None = None,
+    theme: Any = None,
+    force: Any = None,
+    level: str | None = None,
     rounds: tuple[str, str] | None = None,
     include_carried: bool = False,
+    across_gaps: bool = True,
     mapping: Mapping[str, Mapping[Any, int]] | None = None,
 ) -> Transitions:
-    """Count grade transitions between consecutive judgments of the same entity and theme.
+    """Count grade transitions between consecutive known judgments of the same entity and theme.
 
-    ``data`` is a loaded :class:`~peelstats.Package` or a panel frame (``entity``,
-    ``theme``, ``date``, ``rank`` and optional ``scale``, ``era``, ``carried``, ``order``,
-    ``grade``). Filters: ``theme``, ``force`` (entity) and ``rounds=(from_round, to_round)``
-    (panels with a ``round_id`` column).
+    ``data`` is a loaded :class:`~peelstats.Package` or a panel (polars, pandas or Arrow;
+    see :mod:`peelstats.analytics.panel` for the columns). Filters, each checked: ``force``
+    (the entity), ``theme``, ``level`` (pillar/question/area for the package) and
+    ``rounds=(from_round, to_round)`` (panels with ``round_id``; the earlier round first).
 
-    Pairs crossing a break (a change of ``scale`` or ``era``; for the package, every round
-    the inspectorate says is not comparable with the one before) are excluded and counted
-    in ``excluded_breaks``. To compare across breaks, pass ``mapping``: for every scale, a
-    dict from rank (int) or grade name to a common comparable rank, e.g.
+    Pairs crossing a break (a change of ``scale``, ``era`` or ``level``; for the package,
+    every round the inspectorate says is not comparable with the one before) are left out
+    and counted in ``excluded_breaks``, unless ``mapping`` gives, for every scale, a dict
+    from rank (int) or grade name to a common comparable rank, e.g.
     ``{"peel-4": {"good": 3, ...}, "peel-5": {"good": 3, "adequate": 3, ...}}``.
-    Carried-over grades are not new judgments and are left out unless ``include_carried``.
+    Carried-over grades are not new judgments: left out unless ``include_carried``.
+    Pairs spanning a missing judgment are counted and flagged; ``across_gaps=False``
+    leaves them out (``excluded_gaps``). Levels are never pooled: ``counts`` keeps them
+    apart and :func:`transition_matrix` asks which one.
 
-    Returns a :class:`Transitions`; see its ``counts`` columns.
+    Returns a :class:`Transitions`.
     """
-    lf, pkg = panel_of(data, "transitions")
-    lf = apply_filters(lf, pkg, force=force, theme=theme, fn="transitions")
-    names = lf.collect_schema().names()
-    has_grade = "grade" in names
-    if rounds is not None:
-        if "round_id" not in names:
-            raise InputError("transitions: rounds=... needs a 'round_id' column in the panel")
-        if pkg is not None:
-            known = set(pkg.rounds["round_id"])
-            for r in rounds:
-                if r not in known:
-                    raise InputError(f"transitions: unknown round {r!r}")
-    frame = lf.collect()  # a projection of an in-memory frame: no copy
-    carried_count = 0 if include_carried else int(frame["carried"].sum())
-    raw = _pair_counts_packed(frame, include_carried, has_grade) if rounds is None else None
-    if raw is None:
-        kept = frame.lazy() if include_carried else frame.lazy().filter(~pl.col("carried"))
-        raw = _pair_counts_sorted(kept, names, has_grade, rounds)
-    keys = ["from_scale", "to_scale", "from_rank", "to_rank"] + (["from_grade", "to_grade"] if has_grade else [])
+    panel, pkg = panel_of(data, "transitions")
+    panel = apply_filters(panel, pkg, force=force, theme=theme, level=level, fn="transitions")
+    span = _check_rounds(rounds, panel, pkg) if rounds is not None else None
+    if mapping is not None:
+        lookup = _mapping_lookup(mapping, panel.labels)
+    frame = panel.frame
+    has_level = "level" in frame.columns
+    has_round = "round_id" in frame.columns
+    decode: dict[str, list[Any]] = {}
+    payload: dict[str, pl.Series] = {
+        "status": frame["status"].to_physical().cast(pl.UInt64) + 1,
+        "rank": frame["rank"].fill_null(0).cast(pl.UInt64),
+    }
+    payload["scale"] = frame["_scale"]
+    decode["scale"] = panel.scale_values
+    for col, name in (("era", "era"), ("level", "level"), ("round_id", "round")):
+        if col in frame.columns:
+            c = code(frame[col])
+            payload[name] = c.codes
+            decode[name] = [None, *(c.values or [])]
+    ordered = sort_series(frame, panel.time_cols, payload)
+    linked = link(ordered, include_carried=include_carried, extra=("round",) if has_round else ())
+    pairs = linked.filter(pl.col("_has_prev"))  # usable judgments with an earlier one
+    if span is not None:
+        codes = {v: k for k, v in enumerate(decode["round"]) if v is not None}
+        pairs = pairs.filter((pl.col("prev_round") == codes[span[0]]) & (pl.col("round") == codes[span[1]]))
+
+    status_counts = dict(frame.group_by("status").len().select(pl.col("status").cast(pl.String), "len").rows())
+    carried_rows = 0 if include_carried else int(status_counts.get("carried", 0))
+    reasons = [(r, int(status_counts.get(r, 0))) for r in MISSING] + [("carried", carried_rows)]
+    reasons += list(panel.left_out.items())
+    left_out = pl.DataFrame([r for r in reasons if r[1]], schema={"reason": pl.String, "rows": pl.Int64}, orient="row")
+
     if mapping is None:
-        excluded = int(raw.filter(pl.col("_break"))["count"].sum())
-        raw = raw.filter(~pl.col("_break")).with_columns(from_cmp=pl.col("from_rank"), to_cmp=pl.col("to_rank"))
+        excluded_breaks = int(pairs["_break"].sum())
+        pairs = pairs.filter(~pl.col("_break"))
     else:
-        excluded = 0
-        raw = _apply_mapping(raw, mapping, has_grade)
+        excluded_breaks = 0
+    excluded_gaps = 0
+    if not across_gaps:
+        excluded_gaps = int(pairs["_gap"].sum())
+        pairs = pairs.filter(~pl.col("_gap"))
+    keys = (["level"] if has_level else []) + (["from_round", "to_round"] if has_round else [])
+    keys += ["from_scale", "to_scale", "from_rank", "to_rank"]
+    fields = {
+        **({"level": pl.col("level")} if has_level else {}),
+        **({"from_round": pl.col("prev_round"), "to_round": pl.col("round")} if has_round else {}),
+        "from_scale": pl.col("prev_scale"),
+        "to_scale": pl.col("scale"),
+        "from_rank": pl.col("prev_rank"),
+        "to_rank": pl.col("rank"),
+        "across_gap": pl.col("_gap").cast(pl.UInt64),
+    }
+    grouped = _count_pairs(pairs, fields).with_columns(
+        pl.col("from_rank", "to_rank").cast(pl.Int64), pl.col("across_gap").cast(pl.Boolean)
+    )
+
+    def text(col: str, table: str) -> pl.Expr:
+        return pl.col(col).cast(pl.Int64).replace_strict(dict(enumerate(decode[table])), return_dtype=pl.String)
+
+    grouped = grouped.with_columns(
+        *([text("level", "level")] if has_level else []),
+        *([text("from_round", "round"), text("to_round", "round")] if has_round else []),
+        text("from_scale", "scale"),
+        text("to_scale", "scale"),
+    )
+    if mapping is None:
+        grouped = grouped.with_columns(_fc=pl.col("from_rank"), _tc=pl.col("to_rank"))
+    else:
+        ends = pl.concat(
+            [grouped.select(s=pl.col("from_scale"), r=pl.col("from_rank")), grouped.select(s="to_scale", r="to_rank")]
+        )
+        for sc, r in ends.unique().sort("s", "r").rows():
+            if (sc, r) not in lookup:
+                raise InputError(f"transitions: mapping has no comparable rank for scale {sc!r}, rank {r}")
+        keyed = pl.DataFrame(
+            [(sc, r, v) for (sc, r), v in lookup.items()], schema={"_s": pl.String, "_r": pl.Int64, "_v": pl.Int64}, orient="row"
+        )
+        grouped = grouped.join(
+            keyed.rename({"_v": "_fc"}), left_on=["from_scale", "from_rank"], right_on=["_s", "_r"], how="left"
+        ).join(keyed.rename({"_v": "_tc"}), left_on=["to_scale", "to_rank"], right_on=["_s", "_r"], how="left")
     direction = (
-        pl.when(pl.col("to_cmp") > pl.col("from_cmp"))
+        pl.when(pl.col("_tc") > pl.col("_fc"))
         .then(pl.lit("improved"))
-        .when(pl.col("to_cmp") < pl.col("from_cmp"))
+        .when(pl.col("_tc") < pl.col("_fc"))
         .then(pl.lit("declined"))
         .otherwise(pl.lit("unchanged"))
         .cast(DIRECTION)
     )
-    counts = raw.with_columns(direction=direction).group_by([*keys, "direction"]).agg(pl.col("count").sum())
-    if has_grade:
-        counts = counts.with_columns(pl.col("from_grade", "to_grade").cast(pl.Enum(list(GRADES))))
-    counts = counts.sort(keys + ["direction"]).select([*keys, "direction", pl.col("count").cast(pl.Int64)])
+    counts = grouped.with_columns(direction=direction).drop("_fc", "_tc")
+    counts = _with_labels(counts, panel.labels).sort([*keys, "across_gap", "direction"])
+    cols = [
+        *keys[:-4],
+        "from_scale",
+        "to_scale",
+        "from_rank",
+        "to_rank",
+        "from_grade",
+        "to_grade",
+        "across_gap",
+        "direction",
+        "count",
+    ]
+    counts = counts.select(cols)
+    levels = tuple(sorted(counts["level"].unique().to_list())) if has_level else ()
+    round_order: tuple[str, ...] = ()
+    if has_round:
+        firsts = frame.filter(pl.col("round_id").is_not_null()).group_by("round_id").agg(pl.col(panel.time_cols[0]).min())
+        round_order = tuple(firsts.sort(panel.time_cols[0], "round_id")["round_id"].to_list())
     return Transitions(
         counts=counts,
         comparable_pairs=int(counts["count"].sum()),
-        excluded_breaks=excluded,
-        excluded_carried=carried_count,
+        excluded_breaks=excluded_breaks,
+        excluded_carried=carried_rows,
         mapped=mapping is not None,
+        excluded_gaps=excluded_gaps,
+        spanning_gaps=int(counts.filter(pl.col("across_gap"))["count"].sum()),
+        left_out=left_out,
+        labels=panel.labels,
+        levels=levels,
+        round_order=round_order,
     )
 
 
-def _apply_mapping(raw: pl.DataFrame, mapping: Mapping[str, Mapping[Any, int]], has_grade: bool) -> pl.DataFrame:
-    """Comparable ranks (from_cmp, to_cmp) for every pair end, from the caller's mapping."""
-    mframe = _mapping_frame(mapping, has_grade)
-    by_rank = {(r["scale"], r["rank"]): r["cmp"] for r in mframe.filter(pl.col("rank").is_not_null()).iter_rows(named=True)}
-    by_grade = {(r["scale"], r["grade"]): r["cmp"] for r in mframe.filter(pl.col("grade").is_not_null()).iter_rows(named=True)}
-    ends = []
-    for side in ("from", "to"):
-        cols = [f"{side}_scale", f"{side}_rank"] + ([f"{side}_grade"] if has_grade else [])
-        ends.append(raw.select(cols).unique().rows())
-    lookup: dict[tuple[Any, ...], int] = {}
-    for rows in ends:
-        for row in rows:
-            scale, rank = row[0], row[1]
-            value = by_rank.get((scale, rank))
-            if value is None and has_grade:
-                value = by_grade.get((scale, row[2]))
-            if value is None:
-                raise InputError(f"transitions: mapping has no comparable rank for scale {scale!r}, rank {rank}")
-            lookup[tuple(row)] = value
-
-    def cmp(side: str) -> list[int]:
-        cols = [f"{side}_scale", f"{side}_rank"] + ([f"{side}_grade"] if has_grade else [])
-        return [lookup[tuple(r)] for r in raw.select(cols).rows()]
-
-    return raw.with_columns(from_cmp=pl.Series(cmp("from"), dtype=pl.Int64), to_cmp=pl.Series(cmp("to"), dtype=pl.Int64))
-
-
-def _pair_counts_sorted(lf: pl.LazyFrame, names: list[str], has_grade: bool, rounds: tuple[str, str] | None) -> pl.DataFrame:
-    """Pairs of neighbours after a multi-column sort (general path: any key types, round filter)."""
-    cols = ["entity", "theme", "rank", "scale", "era"] + (["grade"] if has_grade else [])
-    cols += [c for c in ("order", "date") if c in names]
-    if rounds is not None:
-        cols.append("round_id")
-    lf = lf.select(cols)
-    if has_grade:
-        lf = lf.with_columns(pl.col("grade").cast(pl.String))
-    lf = lf.sort([*sort_keys([c for c in names if c in cols]), "era"])
-    same = (pl.col("entity") == pl.col("entity").shift(1)) & (pl.col("theme") == pl.col("theme").shift(1))
-    pairs = lf.with_columns(
-        _same=same.fill_null(False),
-        from_rank=pl.col("rank").shift(1),
-        from_scale=pl.col("scale").shift(1),
-        from_era=pl.col("era").shift(1),
-        **({"from_grade": pl.col("grade").shift(1)} if has_grade else {}),
-        **({"from_round": pl.col("round_id").shift(1)} if rounds is not None else {}),
-    ).filter(pl.col("_same"))
-    if rounds is not None:
-        pairs = pairs.filter((pl.col("from_round") == rounds[0]) & (pl.col("round_id") == rounds[1]))
-    keys = ["from_scale", "to_scale", "from_rank", "to_rank"] + (["from_grade", "to_grade"] if has_grade else [])
-    return (
-        pairs.with_columns(
-            _break=(pl.col("scale") != pl.col("from_scale")) | (pl.col("era") != pl.col("from_era")),
-            to_scale=pl.col("scale"),
-            to_rank=pl.col("rank"),
-            **({"to_grade": pl.col("grade")} if has_grade else {}),
-        )
-        .group_by([*keys, "_break"])
-        .agg(count=pl.len().cast(pl.Int64))
-        .collect()
+def _count_pairs(pairs: pl.DataFrame, fields: dict[str, pl.Expr]) -> pl.DataFrame:
+    """Count pairs by the (small, non-negative) code ``fields``: one packed UInt64 key when they fit, else the columns."""
+    codes = pairs.select(**{n: e.cast(pl.UInt64) for n, e in fields.items()})
+    tops = codes.max().row(0) if codes.height else (0,) * len(fields)
+    widths = [max(1, int(t or 0).bit_length()) for t in tops]
+    if sum(widths) > 64:
+        return codes.group_by(list(fields)).agg(count=pl.len().cast(pl.Int64))
+    shifts, shift = [], sum(widths)
+    for w in widths:
+        shift -= w
+        shifts.append(shift)
+    key = pl.sum_horizontal([pl.col(n) * (1 << sh) for n, sh in zip(fields, shifts, strict=True)])
+    counted = codes.lazy().group_by(key.alias("_k")).agg(count=pl.len().cast(pl.Int64)).collect()
+    return counted.select(
+        *[((pl.col("_k") // (1 << sh)) % (1 << w)).alias(n) for n, sh, w in zip(fields, shifts, widths, strict=True)],
+        "count",
     )
 
 
-def _bits(n: int) -> int:
-    return max(1, int(n).bit_length())
+def _label_dtype(labels: dict[str, list[str]]) -> pl.DataType:
+    order = merged_order(labels.values())
+    return pl.Enum(order) if order else pl.String()
 
 
-def _pair_counts_packed(frame: pl.DataFrame, include_carried: bool, has_grade: bool) -> pl.DataFrame | None:
-    """Pairs of neighbours from one sorted UInt64 key (fast path), or None when the key does not fit.
+def _with_labels(counts: pl.DataFrame, labels: dict[str, list[str]]) -> pl.DataFrame:
+    rows = [(s, i + 1, g) for s, labs in labels.items() for i, g in enumerate(labs)]
+    table = pl.DataFrame(rows, schema={"_s": pl.String, "_r": pl.Int64, "_g": pl.String}, orient="row")
+    dtype = _label_dtype(labels)
+    out = counts.join(table, left_on=["from_scale", "from_rank"], right_on=["_s", "_r"], how="left").rename({"_g": "from_grade"})
+    out = out.join(table, left_on=["to_scale", "to_rank"], right_on=["_s", "_r"], how="left").rename({"_g": "to_grade"})
+    return out.with_columns(
+        pl.coalesce("from_grade", pl.col("from_rank").cast(pl.String)).cast(dtype),
+        pl.coalesce("to_grade", pl.col("to_rank").cast(pl.String)).cast(dtype),
+    )
 
-    Each judgment is packed into one integer: the group (entity, theme) in the high bits,
-    then order/date, rank, scale and era codes. Sorting that single column orders every
-    group's judgments exactly as the multi-column sort does (ties broken by rank, scale,
-    era, whose codes follow their sorted values); groups may come in any order, which does
-    not change the counts. A pair is then read from two neighbouring keys, so no other
-    column is moved or copied.
+
+def transition_matrix(
+    result: Transitions | pl.DataFrame, *, level: str | None = None, pool_levels: bool = False
+) -> TransitionMatrix:
+    """The from x to matrix of a :class:`Transitions` (or its ``counts``), with row shares.
+
+    Labels are the panel's grade labels, worst first (every grade of the scales involved,
+    observed or not), else ranks. Levels are never pooled silently: when the counts span
+    several levels, pass ``level=`` (or ``pool_levels=True``).
     """
-    time_cols = [c for c in ("order", "date") if c in frame.columns]
-    for c in time_cols:
-        if not (frame[c].dtype.is_integer() or frame[c].dtype == pl.Date()):
-            return None
-    if frame.height == 0:
-        return None
-    used = ["entity", "theme", *time_cols, "rank", "scale", "era"]
-    if any(frame[c].null_count() for c in used):
-        return None
-
-    def code(col: str, ordered: bool) -> tuple[pl.Series, int, list[Any] | None]:
-        s = frame[col]
-        if s.dtype == pl.Date():
-            s = s.to_physical()
-        if s.dtype.is_integer():
-            lo, hi = s.min(), s.max()
-            assert isinstance(lo, int) and isinstance(hi, int)
-            return (s - lo).cast(pl.UInt64), hi - lo, None
-        if not ordered:  # identity is all that matters: dictionary codes in any order
-            cat = s.cast(pl.String).cast(pl.Categorical).to_physical().cast(pl.UInt64)
-            hi = cat.max()
-            assert isinstance(hi, int)
-            return cat, hi, None
-        values = s.cast(pl.String).unique().sort().to_list()
-        codes = s.cast(pl.String).replace_strict({v: i for i, v in enumerate(values)}, return_dtype=pl.UInt64)
-        return codes, len(values) - 1, values
-
-    specs = [("entity", False), ("theme", False), *[(c, True) for c in time_cols], ("rank", True), ("scale", True), ("era", True)]
-    widths: list[int] = []
-    key: pl.Series | None = None
-    scale_values: list[Any] | None = None
-    for col, ordered in specs:
-        series, hi, values = code(col, ordered)
-        width = _bits(hi)
-        widths.append(width)
-        if sum(widths) > 63:
-            return None
-        key = series if key is None else key * (1 << width) + series
-        if col == "scale":
-            scale_values = values
-    assert key is not None
-    if not include_carried:
-        key = key.filter(~frame["carried"])
-    rank_lo = frame["rank"].min()
-    assert isinstance(rank_lo, int)
-    grade_of: dict[tuple[Any, Any], Any] = {}
-    if has_grade:
-        combos = frame.select(pl.col("scale").cast(pl.String), "rank", pl.col("grade").cast(pl.String)).unique()
-        if combos.select("scale", "rank").unique().height != combos.height:
-            return None  # a (scale, rank) with two labels: use the general path
-        grade_of = {(r[0], r[1]): r[2] for r in combos.rows()}
-    sorted_keys = key.sort()
-    del key
-
-    w_rank, w_scale, w_era = widths[-3], widths[-2], widths[-1]
-    low_bits = w_rank + w_scale + w_era
-    group_div = 1 << (sum(widths) - widths[0] - widths[1])
-    low = 1 << low_bits
-    k, prev = pl.col("k"), pl.col("prev")
-    codes = (
-        pl.DataFrame({"k": sorted_keys})
-        .lazy()
-        .with_columns(prev=k.shift(1))  # the neighbour before any filtering
-        .filter((k // group_div) == (prev // group_div))
-        .group_by(code=(prev % low) * low + k % low)
-        .agg(count=pl.len().cast(pl.Int64))
-        .collect()
-    )
-    del sorted_keys
-
-    def split(lowcode: int) -> tuple[Any, int, int]:
-        era = lowcode % (1 << w_era)
-        scale = (lowcode >> w_era) % (1 << w_scale)
-        rank = (lowcode >> (w_era + w_scale)) + rank_lo
-        name = scale_values[scale] if scale_values is not None else scale
-        return name, rank, era
-
-    rows = []
-    for c, n in codes.iter_rows():
-        fs, fr, fe = split(c // low)
-        ts, tr, te = split(c % low)
-        row: dict[str, Any] = {
-            "from_scale": str(fs),
-            "to_scale": str(ts),
-            "from_rank": fr,
-            "to_rank": tr,
-            "_break": fs != ts or fe != te,
-            "count": n,
-        }
-        if has_grade:
-            row["from_grade"] = grade_of[(str(fs), fr)]
-            row["to_grade"] = grade_of[(str(ts), tr)]
-        rows.append(row)
-    schema_out: dict[str, Any] = {
-        "from_scale": pl.String,
-        "to_scale": pl.String,
-        "from_rank": pl.Int64,
-        "to_rank": pl.Int64,
-        "_break": pl.Boolean,
-        "count": pl.Int64,
-    }
-    if has_grade:
-        schema_out |= {"from_grade": pl.String, "to_grade": pl.String}
-    return pl.DataFrame(rows, schema=schema_out)
-
-
-def transition_matrix(counts: pl.DataFrame | Transitions) -> TransitionMatrix:
-    """The square from x to matrix of a transitions ``counts`` frame, with row shares.
-
-    Labels are grade names when present (all five PEEL grades, worst first), else ranks.
-    ``counts`` of the result: column ``from`` then one column per ``to`` label;
-    ``shares``: the same with each row divided by its total (rows with no pairs are 0).
-    """
-    if isinstance(counts, Transitions):
-        counts = counts.counts
-    if "from_grade" in counts.columns:
-        labels = list(GRADES)
-        frm, to = pl.col("from_grade").cast(pl.String), pl.col("to_grade").cast(pl.String)
+    if isinstance(result, Transitions):
+        counts, labels = result.counts, result.labels
+    elif isinstance(result, pl.DataFrame):
+        counts, labels = result, {}
     else:
-        ranks = sorted(set(counts["from_rank"].to_list()) | set(counts["to_rank"].to_list()))
-        labels = [str(r) for r in ranks]
-        frm, to = pl.col("from_rank").cast(pl.String), pl.col("to_rank").cast(pl.String)
-    long = counts.group_by(frm.alias("from"), to.alias("to")).agg(pl.col("count").sum())
-    lookup = {(f, t): c for f, t, c in long.iter_rows()}
-    data: dict[str, list[Any]] = {"from": labels}
-    for t in labels:
-        data[t] = [int(lookup.get((f, t), 0)) for f in labels]
-    square = pl.DataFrame(data, schema={"from": pl.String, **{t: pl.Int64 for t in labels}})
-    if not labels:
-        return TransitionMatrix(counts=square, shares=square, improved=0, unchanged=0, declined=0)
-    totals = square.select(pl.sum_horizontal(labels)).to_series()
-    shares = square.with_columns([(pl.col(t) / totals).fill_nan(0.0).fill_null(0.0).alias(t) for t in labels])
-    by_dir = {d: int(counts.filter(pl.col("direction") == d)["count"].sum()) for d in DIRECTIONS}
+        raise InputError(
+            f"transition_matrix: expected the result of transitions() or its counts frame, got {type(result).__name__}"
+            + ("; call transition_matrix(transitions(pkg))" if is_package(result) else "")
+        )
+    need = ("from_rank", "to_rank", "direction", "count")
+    for c in need:
+        if c not in counts.columns:
+            raise InputError(f"transition_matrix: the counts frame is missing column '{c}'")
+    if "level" in counts.columns:
+        present = sorted(counts["level"].drop_nulls().unique().to_list())
+        if level is not None:
+            check_known(level, present, "level", "transition_matrix")
+            counts = counts.filter(pl.col("level") == level)
+        elif len(present) > 1 and not pool_levels:
+            raise InputError(
+                f"transition_matrix: the counts span levels {', '.join(present)}; "
+                "pass level=... (or pool_levels=True to pool them)"
+            )
+        elif len(present) == 1:
+            level = present[0]
+    elif level is not None:
+        raise InputError("transition_matrix: level=... needs counts with a 'level' column")
+
+    def side_labels(side: str) -> list[str]:
+        if f"{side}_grade" not in counts.columns:
+            return [str(r) for r in sorted(set(counts[f"{side}_rank"].to_list()))]
+        scales = sorted(set(counts[f"{side}_scale"].to_list())) if f"{side}_scale" in counts.columns else []
+        lists = [labels[s] for s in scales if s in labels]
+        order = merged_order(lists) if lists else None
+        if order is None:
+            dtype = counts[f"{side}_grade"].dtype
+            seen = counts.select(pl.col(f"{side}_grade").unique().sort())[f"{side}_grade"].cast(pl.String).to_list()
+            order = [str(c) for c in dtype.categories.to_list() if c in seen] if isinstance(dtype, pl.Enum) else seen
+        return order
+
+    def key(side: str) -> pl.Expr:
+        return pl.col(f"{side}_grade" if f"{side}_grade" in counts.columns else f"{side}_rank").cast(pl.String)
+
+    rows_l, cols_l = side_labels("from"), side_labels("to")
+    long = counts.group_by(key("from").alias("f"), key("to").alias("t")).agg(pl.col("count").sum())
+    lookup = {(f, t): int(c) for f, t, c in long.iter_rows()}
+    data: dict[str, list[Any]] = {"from": rows_l}
+    for t in cols_l:
+        data[t] = [lookup.get((f, t), 0) for f in rows_l]
+    square = pl.DataFrame(data, schema={"from": pl.String, **{t: pl.Int64 for t in cols_l}})
+    by_dir = {d: int(counts.filter(pl.col("direction").cast(pl.String) == d)["count"].sum()) for d in DIRECTIONS}
+    if cols_l:
+        totals = square.select(pl.sum_horizontal(cols_l)).to_series()
+        shares = square.with_columns([(pl.col(t) / totals).fill_nan(0.0).fill_null(0.0).alias(t) for t in cols_l])
+    else:
+        shares = square
     return TransitionMatrix(
         counts=square,
         shares=shares,
         improved=by_dir["improved"],
         unchanged=by_dir["unchanged"],
         declined=by_dir["declined"],
+        level=level,
     )
