@@ -69,7 +69,9 @@ def test_cleveland_summary(pkg: ps.Package) -> None:
 
 def test_cleveland_transitions(pkg: ps.Package) -> None:
     r = ps.transitions(pkg, force="cleveland")
-    assert (r.comparable_pairs, r.excluded_breaks, r.excluded_carried) == (18, 7, 1)
+    # 0.3.0 added Cleveland's 2021/22 vulnerability and workforce grades: each sits between two
+    # breaks (2018/19 | 2021/22 | 2023-25), so two more pairs cross a break (7 -> 9)
+    assert (r.comparable_pairs, r.excluded_breaks, r.excluded_carried) == (18, 9, 1)
     with pytest.raises(ps.InputError, match="span levels pillar, question"):
         ps.transition_matrix(r)
     m = ps.transition_matrix(r, pool_levels=True)
@@ -112,13 +114,19 @@ def test_coverage_2018_19_recommendations_followed_up_not_closed(pkg: ps.Package
         .filter((pl.col("inspection_id") == "cleveland-peel-2018-19") & (pl.col("kind") == "recommendation"))
         .row(0, named=True)
     )
-    assert (cov["findings"], cov["followed_up"], cov["closed"], cov["responded"]) == (4, 4, 0, 0)
-    assert cov["followed_up_share"] == 1.0 and cov["closed_share"] == 0.0
+    # 4 prevention recommendations (followed up by the 2021 revisit), 4 on ethics (one followed up
+    # in August 2021) and 3 on understanding demand (0.3.0)
+    assert (cov["findings"], cov["followed_up"], cov["closed"], cov["responded"]) == (11, 5, 0, 0)
+    assert cov["followed_up_share"] == 5 / 11 and cov["closed_share"] == 0.0
 
 
 def test_coverage_by_force(pkg: ps.Package) -> None:
     cov = ps.coverage(pkg, by="force").filter(pl.col("entity") == "cleveland")
-    assert cov["findings"].sum() == 33
+    assert (
+        cov["findings"].sum()
+        == pkg.findings.join(pkg.inspections, on="inspection_id").filter(pl.col("force_id") == "cleveland").height
+        == 48
+    )
 
 
 # ----------------------------------------------------------------- bad input
