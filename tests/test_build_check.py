@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import peelstats as ps
-from peelstats.build import build, compile_package
-from peelstats.check import check, check_frictionless
 from peelstats.cli import main
+from peelstats.curate.build import build, compile_package
+from peelstats.curate.check import check, check_frictionless
 
 
 def test_committed_outputs_equal_a_fresh_build(root: Path) -> None:

@@ -12,8 +12,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from peelstats.curate.records import load_records
 from peelstats.errors import RecordError
-from peelstats.records import load_records
 
 VALID = {
     "inspection_id": "cleveland-peel-2015-efficiency",

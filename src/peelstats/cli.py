@@ -56,8 +56,26 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+CURATE_HINT = 'peelstats {cmd} needs the curation tools (PyYAML, frictionless): pip install "peelstats[curate]"'
+
+
+def _curate(cmd: str) -> None:
+    """One clear line when the curation extra is not installed."""
+    import importlib
+
+    missing = []
+    for module in ("yaml", "frictionless"):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(module)
+    if missing:
+        raise PeelstatsError(CURATE_HINT.format(cmd=cmd) + f" (missing: {', '.join(missing)})")
+
+
 def cmd_build(args: argparse.Namespace) -> int:
-    from peelstats.build import build
+    _curate("build")
+    from peelstats.curate.build import build
 
     root = _find_root(args.root)
     changed = build(root, [Path(p) for p in args.records], dry_run=args.dry_run)
@@ -70,7 +88,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from peelstats.check import check
+    _curate("check")
+    from peelstats.curate.check import check
 
     root = _find_root(args.root)
     problems = check(root)

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from peelstats.build import DESCRIPTOR, compile_package
+from peelstats.curate.build import DESCRIPTOR, compile_package
 from peelstats.errors import PeelstatsError
 
 

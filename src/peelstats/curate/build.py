@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from peelstats.records import Records, Row, load_records
+from peelstats.curate.records import Records, Row, load_records
 from peelstats.schema import TABLES, Table
 
 #: Row order of each table (else its primary key).
@@ -106,8 +106,8 @@ def compile_records(records: Records) -> dict[str, bytes]:
     out = {f"data/{name}.csv": data for name, data in csvs.items()}
     desc = descriptor(records, csvs)
     out[DESCRIPTOR] = (json.dumps(desc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    from peelstats.citation import citation_cff
-    from peelstats.dictionary import data_dictionary
+    from peelstats.curate.citation_cff import citation_cff
+    from peelstats.curate.dictionary import data_dictionary
 
     out["CITATION.cff"] = citation_cff(records.meta).encode("utf-8")
     out["docs/DATA.md"] = data_dictionary(records).encode("utf-8")

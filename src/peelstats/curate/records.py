@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
+from peelstats.curate.evidence import normalise, quote_in
 from peelstats.errors import RecordError
-from peelstats.evidence import normalise, quote_in
 from peelstats.schema import TABLES, Table, table
 
 Row = dict[str, Any]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peelstats.records import Records
+from peelstats.curate.records import Records
 from peelstats.schema import TABLES
 
 
