@@ -19,8 +19,21 @@ class Code:
     values: list[Any] | None = None
 
 
+def narrow(codes: pl.Series, top: int) -> pl.Series:
+    """``codes`` (0..top) in the smallest unsigned integer type that holds ``top``."""
+    for dtype, limit in ((pl.UInt8, 2**8), (pl.UInt16, 2**16), (pl.UInt32, 2**32)):
+        if top < limit:
+            return codes.cast(dtype)
+    return codes.cast(_U64)
+
+
 def code(s: pl.Series) -> Code:
-    """Order-preserving non-negative codes of ``s`` (null is 0)."""
+    """Order-preserving non-negative codes of ``s`` (null is 0), in the smallest unsigned type that holds them."""
+    c = _code(s)
+    return Code(narrow(c.codes, c.top), c.top, c.values)
+
+
+def _code(s: pl.Series) -> Code:
     if s.dtype == pl.Date() or isinstance(s.dtype, (pl.Datetime, pl.Duration)):
         s = s.to_physical()
     if s.dtype == pl.Null() or s.null_count() == s.len():

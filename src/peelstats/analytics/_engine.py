@@ -16,16 +16,22 @@ before any pair is formed, so both give the same frame; a test holds them equal.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal, overload
 
 import polars as pl
 
-from peelstats.analytics._codes import code
+from peelstats.analytics._codes import code, narrow
 from peelstats.analytics.panel import STATUSES
 from peelstats.errors import InputError
 
 _U64 = pl.UInt64
 _FIRST_MISSING = STATUSES.index("no grade")  # statuses from here on are missing judgments
 _CARRIED = STATUSES.index("carried")
+
+
+def rank_codes(rank: pl.Series) -> pl.Series:
+    """Ranks (>= 1) as small unsigned codes, 0 where the rank is null."""
+    return narrow(rank.fill_null(0), _top(rank))
 
 
 def _top(s: pl.Series) -> int:
@@ -68,7 +74,7 @@ def sort_series(
                 _s=((pl.col("_e") != pl.col("_e").shift(1)) | (pl.col("_f") != pl.col("_f").shift(1)))
                 .fill_null(True)
                 .cum_sum()
-                .cast(_U64),
+                .cast(pl.UInt32),
                 _tie=_tie_expr(time_cols),
                 **{n: pl.col(n) for n in payload},
             )
@@ -98,7 +104,7 @@ def _packed(parts: dict[str, pl.Series], widths: dict[str, int], keys: list[str]
         shift += widths[n]
     expr: pl.Expr | None = None
     for n in order:
-        term = pl.col(n) * (1 << shifts[n]) if shifts[n] else pl.col(n)
+        term = pl.col(n).cast(_U64) * (1 << shifts[n]) if shifts[n] else pl.col(n).cast(_U64)
         expr = term if expr is None else expr + term
     assert expr is not None
     key = pl.DataFrame(parts).select(k=expr)["k"].sort()
@@ -114,12 +120,12 @@ def _packed(parts: dict[str, pl.Series], widths: dict[str, int], keys: list[str]
 
     def field(n: str) -> pl.Expr:
         mask = (1 << widths[n]) - 1
-        return (k // (1 << shifts[n]) if shifts[n] else k).and_(pl.lit(mask, _U64)).alias(n)
+        return (k // (1 << shifts[n]) if shifts[n] else k).and_(pl.lit(mask, _U64)).cast(parts[n].dtype).alias(n)
 
     return (
         pl.DataFrame({"k": key})
         .lazy()
-        .select(new_series.cum_sum().cast(_U64).alias("_s"), tie.alias("_tie"), *[field(n) for n in payload])
+        .select(new_series.cum_sum().cast(pl.UInt32).alias("_s"), tie.alias("_tie"), *[field(n) for n in payload])
         .collect()
     )
 
@@ -143,7 +149,15 @@ def _refuse_ties(frame: pl.DataFrame, out: pl.DataFrame, time_cols: Sequence[str
     )
 
 
-def link(ordered: pl.DataFrame, *, include_carried: bool, extra: Sequence[str] = ()) -> pl.DataFrame:
+@overload
+def link(
+    ordered: pl.DataFrame, *, include_carried: bool, extra: Sequence[str] = ..., lazy: Literal[False] = ...
+) -> pl.DataFrame: ...
+@overload
+def link(ordered: pl.DataFrame, *, include_carried: bool, extra: Sequence[str] = ..., lazy: Literal[True]) -> pl.LazyFrame: ...
+def link(
+    ordered: pl.DataFrame, *, include_carried: bool, extra: Sequence[str] = (), lazy: bool = False
+) -> pl.DataFrame | pl.LazyFrame:
     """Link each usable judgment of a :func:`sort_series` frame to the previous usable judgment of its series.
 
     ``ordered`` has ``_s``, ``status`` (code: index in :data:`STATUSES` + 1), ``rank``,
@@ -152,7 +166,7 @@ def link(ordered: pl.DataFrame, *, include_carried: bool, extra: Sequence[str] =
     ``prev_<col>`` for rank, scale, era, level and ``extra`` (the previous usable
     judgment's codes), ``_gap`` (a missing judgment lies between the two) and ``_break``
     (scale, era or level differ). Carried rows are usable only with ``include_carried``;
-    otherwise they are neither judgments nor gaps.
+    otherwise they are neither judgments nor gaps. ``lazy`` returns the query uncollected.
     """
     status = pl.col("status") - 1
     usable = (status == 0) | ((status == _CARRIED) if include_carried else pl.lit(False))
@@ -164,7 +178,7 @@ def link(ordered: pl.DataFrame, *, include_carried: bool, extra: Sequence[str] =
     brk = pl.lit(False)
     for c in compare[1:]:
         brk = brk | (pl.col(c) != pl.col(f"prev_{c}"))
-    return (
+    query = (
         ordered.lazy()
         .with_columns(_usable=usable, _cm=(status >= _FIRST_MISSING).cast(pl.UInt32).cum_sum())
         .with_columns(
@@ -174,5 +188,5 @@ def link(ordered: pl.DataFrame, *, include_carried: bool, extra: Sequence[str] =
         )
         .with_columns(_gap=pl.col("_cm") != pl.col("_prev_cm"), _break=brk.fill_null(False))
         .drop("_cm", "_prev_cm")
-        .collect()
     )
+    return query if lazy else query.collect()

@@ -7,8 +7,9 @@ from typing import Any
 
 import polars as pl
 
+from peelstats.analytics._codes import narrow
 from peelstats.analytics._common import apply_filters, is_package, panel_of
-from peelstats.analytics._engine import code, link, sort_series
+from peelstats.analytics._engine import code, link, rank_codes, sort_series
 from peelstats.errors import InputError
 
 CHANGES: tuple[str, ...] = ("first", "improved", "unchanged", "declined", "not comparable")
@@ -63,19 +64,21 @@ def trajectories(
     panel = apply_filters(panel, pkg, force=force, theme=theme, level=level, fn="trajectories")
     frame = panel.frame
     n = frame.height
-    srt = sort_series(frame, panel.time_cols, {"_row": pl.int_range(n, dtype=pl.UInt64, eager=True)})
+    srt = sort_series(frame, panel.time_cols, {"_row": narrow(pl.int_range(n, dtype=pl.UInt64, eager=True), n)})
     frame = frame[srt["_row"]]
+    del panel  # the unsorted frame is no longer needed
     codes: dict[str, pl.Series] = {
         "_s": srt["_s"],
-        "status": frame["status"].to_physical().cast(pl.UInt64) + 1,
-        "rank": frame["rank"].fill_null(0).cast(pl.UInt64),
+        "status": (frame["status"].to_physical() + 1).cast(pl.UInt8),
+        "rank": rank_codes(frame["rank"]),
         "scale": frame["_scale"],
         "era": code(frame["era"]).codes,
     }
     if "level" in frame.columns:
         codes["level"] = code(frame["level"]).codes
     ordered = pl.DataFrame(codes)
-    linked = link(ordered, include_carried=include_carried)
+    del codes, srt
+    linked = link(ordered, include_carried=include_carried, lazy=True)
     change = (
         pl.when(~pl.col("_has_prev"))
         .then(pl.lit(0, pl.UInt8))
@@ -93,7 +96,8 @@ def trajectories(
         prev_rank=pl.when(pl.col("_has_prev")).then(pl.col("prev_rank").cast(pl.Int64)),
         change=pl.when(pl.col("_usable")).then(change),
         gap_before=pl.col("_has_prev") & pl.col("_gap"),
-    )
+    ).collect()
+    del linked, ordered
     out = frame.drop("_scale").with_columns(
         computed.to_series(0),
         computed.to_series(1),

@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from peelstats.analytics._common import apply_filters, check_known, is_package, merged_order, panel_of
-from peelstats.analytics._engine import code, link, sort_series
+from peelstats.analytics._engine import _top, code, link, rank_codes, sort_series
 from peelstats.analytics.panel import MISSING, Panel
 from peelstats.errors import InputError
 
@@ -244,8 +244,8 @@ def transitions(
     has_round = "round_id" in frame.columns
     decode: dict[str, list[Any]] = {}
     payload: dict[str, pl.Series] = {
-        "status": frame["status"].to_physical().cast(pl.UInt64) + 1,
-        "rank": frame["rank"].fill_null(0).cast(pl.UInt64),
+        "status": (frame["status"].to_physical() + 1).cast(pl.UInt8),
+        "rank": rank_codes(frame["rank"]),
     }
     payload["scale"] = frame["_scale"]
     decode["scale"] = panel.scale_values
@@ -254,9 +254,11 @@ def transitions(
             c = code(frame[col])
             payload[name] = c.codes
             decode[name] = [None, *(c.values or [])]
+    tops = {name: _top(series) for name, series in payload.items()}
     ordered = sort_series(frame, panel.time_cols, payload)
-    linked = link(ordered, include_carried=include_carried, extra=("round",) if has_round else ())
-    pairs = linked.filter(pl.col("_has_prev"))  # usable judgments with an earlier one
+    del payload
+    pairs = link(ordered, include_carried=include_carried, extra=("round",) if has_round else (), lazy=True)
+    pairs = pairs.filter(pl.col("_has_prev"))  # usable judgments with an earlier one
     if span is not None:
         codes = {v: k for k, v in enumerate(decode["round"]) if v is not None}
         pairs = pairs.filter((pl.col("prev_round") == codes[span[0]]) & (pl.col("round") == codes[span[1]]))
@@ -267,29 +269,34 @@ def transitions(
     reasons += list(panel.left_out.items())
     left_out = pl.DataFrame([r for r in reasons if r[1]], schema={"reason": pl.String, "rows": pl.Int64}, orient="row")
 
-    if mapping is None:
-        excluded_breaks = int(pairs["_break"].sum())
-        pairs = pairs.filter(~pl.col("_break"))
-    else:
-        excluded_breaks = 0
-    excluded_gaps = 0
-    if not across_gaps:
-        excluded_gaps = int(pairs["_gap"].sum())
-        pairs = pairs.filter(~pl.col("_gap"))
     keys = (["level"] if has_level else []) + (["from_round", "to_round"] if has_round else [])
     keys += ["from_scale", "to_scale", "from_rank", "to_rank"]
     fields = {
-        **({"level": pl.col("level")} if has_level else {}),
-        **({"from_round": pl.col("prev_round"), "to_round": pl.col("round")} if has_round else {}),
-        "from_scale": pl.col("prev_scale"),
-        "to_scale": pl.col("scale"),
-        "from_rank": pl.col("prev_rank"),
-        "to_rank": pl.col("rank"),
-        "across_gap": pl.col("_gap").cast(pl.UInt64),
+        **({"level": (pl.col("level"), tops["level"])} if has_level else {}),
+        **(
+            {"from_round": (pl.col("prev_round"), tops["round"]), "to_round": (pl.col("round"), tops["round"])}
+            if has_round
+            else {}
+        ),
+        "from_scale": (pl.col("prev_scale"), tops["scale"]),
+        "to_scale": (pl.col("scale"), tops["scale"]),
+        "from_rank": (pl.col("prev_rank"), tops["rank"]),
+        "to_rank": (pl.col("rank"), tops["rank"]),
+        "across_gap": (pl.col("_gap"), 1),
+        "_break": (pl.col("_break"), 1),
     }
     grouped = _count_pairs(pairs, fields).with_columns(
-        pl.col("from_rank", "to_rank").cast(pl.Int64), pl.col("across_gap").cast(pl.Boolean)
+        pl.col("from_rank", "to_rank").cast(pl.Int64), pl.col("across_gap", "_break").cast(pl.Boolean)
     )
+    excluded_breaks = 0
+    if mapping is None:
+        excluded_breaks = int(grouped.filter(pl.col("_break"))["count"].sum())
+        grouped = grouped.filter(~pl.col("_break"))
+    excluded_gaps = 0
+    if not across_gaps:
+        excluded_gaps = int(grouped.filter(pl.col("across_gap"))["count"].sum())
+        grouped = grouped.filter(~pl.col("across_gap"))
+    grouped = grouped.group_by([*keys, "across_gap"]).agg(pl.col("count").sum())
 
     def text(col: str, table: str) -> pl.Expr:
         return pl.col(col).cast(pl.Int64).replace_strict(dict(enumerate(decode[table])), return_dtype=pl.String)
@@ -358,19 +365,18 @@ def transitions(
     )
 
 
-def _count_pairs(pairs: pl.DataFrame, fields: dict[str, pl.Expr]) -> pl.DataFrame:
-    """Count pairs by the (small, non-negative) code ``fields``: one packed UInt64 key when they fit, else the columns."""
-    codes = pairs.select(**{n: e.cast(pl.UInt64) for n, e in fields.items()})
-    tops = codes.max().row(0) if codes.height else (0,) * len(fields)
-    widths = [max(1, int(t or 0).bit_length()) for t in tops]
+def _count_pairs(pairs: pl.LazyFrame, fields: dict[str, tuple[pl.Expr, int]]) -> pl.DataFrame:
+    """Count pairs by small non-negative code ``fields`` (expression, largest value): one packed UInt64 key when they fit."""
+    widths = [max(1, int(top).bit_length()) for _, top in fields.values()]
+    codes = pairs.select(**{n: e.cast(pl.UInt64) for n, (e, _) in fields.items()})
     if sum(widths) > 64:
-        return codes.group_by(list(fields)).agg(count=pl.len().cast(pl.Int64))
+        return codes.group_by(list(fields)).agg(count=pl.len().cast(pl.Int64)).collect()
     shifts, shift = [], sum(widths)
     for w in widths:
         shift -= w
         shifts.append(shift)
     key = pl.sum_horizontal([pl.col(n) * (1 << sh) for n, sh in zip(fields, shifts, strict=True)])
-    counted = codes.lazy().group_by(key.alias("_k")).agg(count=pl.len().cast(pl.Int64)).collect()
+    counted = codes.group_by(key.alias("_k")).agg(count=pl.len().cast(pl.Int64)).collect()
     return counted.select(
         *[((pl.col("_k") // (1 << sh)) % (1 << w)).alias(n) for n, sh, w in zip(fields, shifts, widths, strict=True)],
         "count",
