@@ -20,7 +20,31 @@ from peelstats.errors import RecordError
 from peelstats.schema import TABLES, Table, table
 
 Row = dict[str, Any]
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_BASE_LOADER):
+    """The safe loader, refusing a key repeated in one mapping (YAML would keep the last silently)."""
+
+
+def _no_duplicate_keys(loader: Any, node: Any, deep: bool = False) -> Any:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicate_keys)
+_LOADER: Any = _StrictLoader
+
+#: What may live under data/records/ (and under an extra records folder): anything else is refused.
+_LAYOUT = {
+    "": {"README.md", "package.yaml", "reference", "sources", "inspections", "monitoring"},
+    "reference": {"forces.yaml", "scales.yaml", "themes.yaml", "rounds.yaml", "areas.yaml"},
+}
 
 #: Fields of each YAML entry beyond the table's own columns, or columns filled by the build.
 _DERIVED = {
@@ -205,6 +229,41 @@ def _load_list(path: Path, root: Path, key: str) -> tuple[str, list[Any]]:
     return label, _list(doc.get(key), f"{label}: {key}", f"{key} entries")
 
 
+def check_layout(folder: Path, *, main: bool) -> None:
+    """Refuse files or folders that the build would not read (a misspelt folder, ``*.YAML``, stray files)."""
+    if not folder.is_dir():
+        if main:
+            raise RecordError(str(folder), "no records folder here")
+        return
+    allowed_top = _LAYOUT[""] if main else {"README.md", "sources", "inspections", "monitoring"}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        parts = rel.parts
+        where = str(Path(folder.name) / rel)
+        if any(p.startswith(".") for p in parts) or "__pycache__" in parts:
+            continue
+        if len(parts) == 1:
+            if parts[0] not in allowed_top:
+                raise RecordError(
+                    where, f"unexpected {'folder' if path.is_dir() else 'file'} (allowed here: {', '.join(sorted(allowed_top))})"
+                )
+            continue
+        top = parts[0]
+        if top == "reference":
+            if len(parts) != 2 or parts[1] not in _LAYOUT["reference"]:
+                raise RecordError(where, f"unexpected entry in reference/ (allowed: {', '.join(sorted(_LAYOUT['reference']))})")
+        elif top in ("sources", "monitoring"):
+            if len(parts) != 2 or not path.is_file() or path.suffix != ".yaml":
+                raise RecordError(where, f"unexpected entry in {top}/: expected <name>.yaml files only")
+        elif top == "inspections":
+            if len(parts) == 2 and not path.is_dir():
+                raise RecordError(where, "unexpected file in inspections/: records live in inspections/<force_id>/")
+            if len(parts) == 3 and (not path.is_file() or path.suffix != ".yaml"):
+                raise RecordError(where, "unexpected entry: expected inspections/<force_id>/<inspection_id>.yaml")
+            if len(parts) > 3:
+                raise RecordError(where, "unexpected nesting: expected inspections/<force_id>/<inspection_id>.yaml")
+
+
 def _yaml_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
@@ -220,6 +279,9 @@ def load_records(root: Path, extra: Iterable[Path] = ()) -> Records:
     Returns the typed rows of every table. Raises RecordError on the first problem.
     """
     root = Path(root)
+    check_layout(root, main=True)
+    for e in extra:
+        check_layout(Path(e), main=False)
     package_dir = root.parent.parent
     tables: dict[str, list[Row]] = {t.name: [] for t in TABLES}
     origin: dict[tuple[str, tuple[Any, ...]], str] = {}
