@@ -17,15 +17,9 @@ from peelstats.errors import InputError, PackageError, PeelstatsError, RecordErr
 from peelstats.package import Package, load
 
 if TYPE_CHECKING:  # pragma: no cover
-    from peelstats.analytics import (
-        TransitionMatrix,
-        Transitions,
-        coverage,
-        trajectories,
-        trajectory_summary,
-        transition_matrix,
-        transitions,
-    )
+    from peelstats.analytics.coverage import coverage
+    from peelstats.analytics.trajectories import trajectories, trajectory_summary
+    from peelstats.analytics.transitions import TransitionMatrix, Transitions, transition_matrix, transitions
     from peelstats.plots import plot_coverage, plot_trajectories, plot_transitions
 
 _LAZY = {

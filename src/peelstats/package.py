@@ -109,22 +109,52 @@ def bundled_path() -> Path:
     )
 
 
-def _polars_type(fdesc: dict[str, Any]) -> pl.DataType:
+_TYPES: dict[str, pl.DataType] = {
+    "string": pl.String(),
+    "integer": pl.Int64(),
+    "boolean": pl.Boolean(),
+    "date": pl.Date(),
+    "number": pl.Float64(),
+}
+#: Frictionless' default boolean spellings (a field may declare its own trueValues/falseValues).
+_TRUE = ("true", "True", "TRUE", "1")
+_FALSE = ("false", "False", "FALSE", "0")
+
+
+def _polars_type(fdesc: dict[str, Any], where: str) -> pl.DataType:
     enum = fdesc.get("constraints", {}).get("enum")
-    ftype = fdesc["type"]
+    ftype = fdesc.get("type")
+    if ftype not in _TYPES:
+        raise PackageError(f"{where}: column {fdesc.get('name')!r} has type {ftype!r}, which peelstats does not read")
     if enum is not None:
         return pl.Enum(list(enum))
-    return {
-        "string": pl.String(),
-        "integer": pl.Int64(),
-        "boolean": pl.Boolean(),
-        "date": pl.Date(),
-        "number": pl.Float64(),
-    }[ftype]
+    return _TYPES[ftype]
 
 
-def _read_table(base: Path, res: dict[str, Any], verify: bool) -> pl.DataFrame:
-    path = base / res["path"]
+def _resolve(base: Path, res: dict[str, Any], desc_path: Path) -> Path:
+    """The resource's file, refused unless it is a relative path to a regular file inside the package folder."""
+    rel = res.get("path")
+    if not isinstance(rel, str) or not rel:
+        raise PackageError(f"{desc_path}: resource {res.get('name')!r} has no path")
+    if Path(rel).is_absolute() or rel.startswith(("/", "\\")):
+        raise PackageError(
+            f"{desc_path}: resource {res.get('name')!r}: path {rel!r} is absolute; it must lie in the package folder"
+        )
+    path = (base / rel).resolve()
+    if not path.is_relative_to(base.resolve()):
+        raise PackageError(f"{desc_path}: resource {res.get('name')!r}: path {rel!r} leaves the package folder")
+    if path.exists() and not path.is_file():
+        raise PackageError(f"{rel}: not a regular file")
+    return path
+
+
+def _read_table(base: Path, res: dict[str, Any], verify: bool, desc_path: Path) -> pl.DataFrame:
+    path = _resolve(base, res, desc_path)
+    if verify and ("hash" not in res or "bytes" not in res):
+        raise PackageError(
+            f"{res['path']}: datapackage.json gives no {'hash' if 'hash' not in res else 'bytes'} for this table, so it "
+            "cannot be verified; rebuild the package, or load(..., verify=False) to read it unverified"
+        )
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -143,6 +173,8 @@ def _read_table(base: Path, res: dict[str, Any], verify: bool) -> pl.DataFrame:
                 "this copy was modified; rebuild it with `peelstats build` or reinstall"
             )
     fields = res["schema"]["fields"]
+    targets = {f["name"]: _polars_type(f, res["path"]) for f in fields}
+    _check_enums(res, fields)
     raw_schema = {f["name"]: pl.String() for f in fields}
     try:
         frame = pl.read_csv(data, schema=raw_schema)
@@ -151,18 +183,53 @@ def _read_table(base: Path, res: dict[str, Any], verify: bool) -> pl.DataFrame:
     casts = []
     for f in fields:
         col = pl.col(f["name"])
-        target = _polars_type(f)
         if f["type"] == "boolean":
-            expr = col.replace_strict({"true": True, "false": False}, default=None, return_dtype=pl.Boolean())
+            true, false = f.get("trueValues", _TRUE), f.get("falseValues", _FALSE)
+            spelled = {**dict.fromkeys(true, True), **dict.fromkeys(false, False)}
+            bad = frame.filter(col.is_not_null() & ~col.is_in(list(spelled)))
+            if bad.height:
+                raise PackageError(
+                    f"{res['path']}: column {f['name']!r}: {bad[f['name']][0]!r} is not a boolean "
+                    f"(expected one of {', '.join(map(repr, [*true, *false]))})"
+                )
+            expr = col.replace_strict(spelled, default=None, return_dtype=pl.Boolean())
         elif f["type"] == "date":
             expr = col.str.to_date("%Y-%m-%d", strict=True)
         else:
-            expr = col.cast(target, strict=True)
+            expr = col.cast(targets[f["name"]], strict=True)
         casts.append(expr.alias(f["name"]))
     try:
         return frame.with_columns(casts)
-    except Exception as exc:
-        raise PackageError(f"{res['path']}: a value does not fit its column type ({exc.__class__.__name__})") from None
+    except Exception:  # find the column and a value to name
+        for f, expr in zip(fields, casts, strict=True):
+            try:
+                frame.select(expr)
+            except Exception:
+                raise PackageError(
+                    f"{res['path']}: column {f['name']!r}: a value does not fit type {f['type']!r}"
+                    + (f" (allowed: {', '.join(f['constraints']['enum'])})" if f.get("constraints", {}).get("enum") else "")
+                ) from None
+        raise
+
+
+def _check_enums(res: dict[str, Any], fields: list[dict[str, Any]]) -> None:
+    """A vocabulary in the descriptor must be the schema's, in the schema's order (the order ranks grades)."""
+    from peelstats.schema import TABLE_NAMES as KNOWN
+    from peelstats.schema import table
+
+    if res.get("name") not in KNOWN:
+        return
+    tbl = table(res["name"])
+    for f in fields:
+        enum = f.get("constraints", {}).get("enum")
+        if enum is None or f["name"] not in tbl.columns:
+            continue
+        want = tbl.field(f["name"]).enum
+        if want is not None and list(enum) != list(want):
+            raise PackageError(
+                f"{res['path']}: column {f['name']!r}: the vocabulary differs from peelstats' "
+                f"({', '.join(enum)} vs {', '.join(want)}); a reordered vocabulary would reorder the grades"
+            )
 
 
 def load(path: str | Path | None = None, *, verify: bool = True) -> Package:
@@ -183,11 +250,17 @@ def load(path: str | Path | None = None, *, verify: bool = True) -> Package:
     except ValueError as exc:
         raise PackageError(f"{desc_path}: not valid JSON ({exc})") from None
     base = desc_path.parent
-    by_name = {r.get("name"): r for r in desc.get("resources", [])}
+    by_name: dict[Any, dict[str, Any]] = {}
+    for r in desc.get("resources", []):
+        if not isinstance(r, dict):
+            raise PackageError(f"{desc_path}: a resource is not a JSON object")
+        if r.get("name") in by_name:
+            raise PackageError(f"{desc_path}: two resources are named {r.get('name')!r}")
+        by_name[r.get("name")] = r
     missing = [n for n in TABLE_NAMES if n not in by_name]
     if missing:
         raise PackageError(f"{desc_path}: no resource {missing[0]!r} in the descriptor")
-    frames = {name: _read_table(base, by_name[name], verify) for name in TABLE_NAMES}
+    frames = {name: _read_table(base, by_name[name], verify, desc_path) for name in TABLE_NAMES}
     return Package(
         path=desc_path,
         version=str(desc.get("version", "")),
