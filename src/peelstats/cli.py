@@ -75,6 +75,10 @@ def _curate(cmd: str) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     _curate("build")
+    if args.records and not args.dry_run:
+        raise PeelstatsError(
+            "build: --records folders are validated with data/records but never written into the package; add --dry-run"
+        )
     from peelstats.curate.build import build
 
     root = _find_root(args.root)

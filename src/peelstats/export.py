@@ -86,6 +86,19 @@ def export_sqlite(pkg: Package, path: Path) -> Path:
     return path
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """A value Excel stores as it is: text that a spreadsheet would execute is kept as text, control characters escaped."""
+    if not isinstance(value, str):
+        return value
+    text = "".join(ch if ch.isprintable() or ch in "\n" else repr(ch)[1:-1] for ch in value)
+    if text.startswith(_FORMULA_START):
+        text = "'" + text  # Excel shows the text, never evaluates it
+    return text
+
+
 def export_xlsx(pkg: Package, path: Path) -> Path:
     """One Excel workbook, a sheet per table, plus a README sheet with the version and citation."""
     from openpyxl import Workbook  # type: ignore[import-untyped]
@@ -107,7 +120,7 @@ def export_xlsx(pkg: Package, path: Path) -> Path:
         ws = wb.create_sheet(name[:31])
         ws.append(frame.columns)
         for r in frame.iter_rows():
-            ws.append(list(r))
+            ws.append([_cell(v) for v in r])
     wb.save(path)
     return path
 
@@ -119,11 +132,24 @@ def export_parquet(pkg: Package, folder: Path) -> Path:
     return folder
 
 
+def prepare_folder(out: Path, what: str) -> None:
+    """Create the output folder, or one InputError line saying why it cannot be written."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{what}: {out} exists and is not a folder; give --out a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".peelstats-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(f"{what}: cannot write to {out} ({exc.strerror or exc})") from None
+
+
 def export(pkg: Package, fmt: str, out: Path) -> Path:
     """Export in ``fmt`` (parquet, sqlite or xlsx) into folder ``out``; return what was written."""
     if fmt not in FORMATS:
         raise InputError(f"export: format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    out.mkdir(parents=True, exist_ok=True)
+    prepare_folder(out, "export")
     stem = f"peelstats-{pkg.version}"
     if fmt == "sqlite":
         return export_sqlite(pkg, out / f"{stem}.sqlite")

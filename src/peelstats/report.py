@@ -133,8 +133,10 @@ def build_report(pkg: Package, force: str = "cleveland") -> str:
 
 def write_report(pkg: Package, out: Path, force: str = "cleveland") -> Path:
     """Write ``index.html`` into ``out`` (created if needed) and return its path."""
+    from peelstats.export import prepare_folder
+
+    prepare_folder(out, "report")
     page = build_report(pkg, force=force)
-    out.mkdir(parents=True, exist_ok=True)
     path = out / "index.html"
     path.write_text(page, encoding="utf-8")
     return path

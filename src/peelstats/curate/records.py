@@ -20,6 +20,9 @@ from peelstats.errors import RecordError
 from peelstats.schema import TABLES, Table, table
 
 Row = dict[str, Any]
+#: The shortest evidence quote that identifies a passage (a word or two could match anywhere).
+MIN_QUOTE = 12
+
 _BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -143,8 +146,10 @@ def coerce(value: Any, ftype: str, where: str, name: str) -> Any:
     if value is None or (isinstance(value, str) and value.strip() == ""):
         return None
     if ftype == "string":
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise RecordError(where, f"field '{name}': expected text, got {_kind(value)}")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise RecordError(where, f"field '{name}': YAML read {value!r} as a number, which can change it; quote the text")
+        if not isinstance(value, str):
+            raise RecordError(where, f"field '{name}': expected text, got {_kind(value)}; quote the text")
         text = str(value).strip()
         if "\x00" in text:
             raise RecordError(where, f"field '{name}': text contains a NUL character")
@@ -342,8 +347,9 @@ def load_records(root: Path, extra: Iterable[Path] = ()) -> Records:
                 where = f"{label}: {_label('sources', i, raw, 'source_id')}"
                 row = make_row(table("sources"), raw, where)
                 if row["document"] is not None:
-                    doc_path = package_dir / row["document"]
-                    if not row["document"].startswith("data/documents/") or not doc_path.is_file():
+                    doc_path = (package_dir / row["document"]).resolve()
+                    inside = doc_path.is_relative_to((package_dir / "data" / "documents").resolve())
+                    if not row["document"].startswith("data/documents/") or not inside or not doc_path.is_file():
                         raise RecordError(where, f"field 'document': no file {row['document']} under data/documents/")
                     data = doc_path.read_bytes()
                     documents[row["document"]] = data
@@ -555,6 +561,10 @@ def check_references(records: Records, origin: Mapping[tuple[str, tuple[Any, ...
                 row["evidence"] = quote
             if quote is None:
                 raise RecordError(w, f"field 'evidence': required, a verbatim quote from {doc}")
+            if len(normalise(quote)) < MIN_QUOTE:
+                raise RecordError(
+                    w, f"field 'evidence': {quote!r} is too short to identify a passage (at least {MIN_QUOTE} characters)"
+                )
             if not quote_in(quote, texts[doc]):
                 raise RecordError(w, f"field 'evidence': quote not found verbatim in {doc}: {quote[:60]!r}")
 
