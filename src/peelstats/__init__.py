@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from peelstats.analytics.coverage import coverage
     from peelstats.analytics.trajectories import trajectories, trajectory_summary
     from peelstats.analytics.transitions import TransitionMatrix, Transitions, transition_matrix, transitions
+    from peelstats.grades_view import grades
     from peelstats.plots import plot_coverage, plot_trajectories, plot_transitions
 
 _LAZY = {
@@ -30,6 +31,7 @@ _LAZY = {
     "coverage": "peelstats.analytics",
     "Transitions": "peelstats.analytics",
     "TransitionMatrix": "peelstats.analytics",
+    "grades": "peelstats.grades_view",
     "plot_trajectories": "peelstats.plots",
     "plot_transitions": "peelstats.plots",
     "plot_coverage": "peelstats.plots",
@@ -65,6 +67,7 @@ __all__ = [
     "Package",
     "load",
     "cite",
+    "grades",
     "trajectories",
     "trajectory_summary",
     "transitions",
