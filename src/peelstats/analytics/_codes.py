@@ -19,42 +19,51 @@ class Code:
     values: list[Any] | None = None
 
 
+def _dtype_for(top: int) -> pl.DataType:
+    for dtype, limit in ((pl.UInt8(), 2**8), (pl.UInt16(), 2**16), (pl.UInt32(), 2**32)):
+        if top < limit:
+            return dtype
+    return pl.UInt64()
+
+
 def narrow(codes: pl.Series, top: int) -> pl.Series:
     """``codes`` (0..top) in the smallest unsigned integer type that holds ``top``."""
-    for dtype, limit in ((pl.UInt8, 2**8), (pl.UInt16, 2**16), (pl.UInt32, 2**32)):
-        if top < limit:
-            return codes.cast(dtype)
-    return codes.cast(_U64)
+    return codes.cast(_dtype_for(top))
 
 
 def code(s: pl.Series) -> Code:
-    """Order-preserving non-negative codes of ``s`` (null is 0), in the smallest unsigned type that holds them."""
-    c = _code(s)
-    return Code(narrow(c.codes, c.top), c.top, c.values)
+    """Order-preserving non-negative codes of ``s`` (null is 0), in the smallest unsigned type that holds them.
 
-
-def _code(s: pl.Series) -> Code:
+    Computed in that type directly, so no full-width temporary is made for a small range.
+    """
     if s.dtype == pl.Date() or isinstance(s.dtype, (pl.Datetime, pl.Duration)):
         s = s.to_physical()
-    if s.dtype == pl.Null() or s.null_count() == s.len():
-        return Code(pl.zeros(s.len(), dtype=_U64, eager=True), 0, [])
+    n = s.len()
+    if s.dtype == pl.Null() or s.null_count() == n:
+        return Code(pl.zeros(n, dtype=pl.UInt8, eager=True), 0, [])
     if s.dtype == pl.Boolean():
-        return Code((s.cast(_U64) + 1).fill_null(0), 2, [False, True])
+        return Code((s.cast(pl.UInt8) + 1).fill_null(0), 2, [False, True])
     if s.dtype.is_integer():
         lo, hi = s.min(), s.max()
         assert isinstance(lo, int) and isinstance(hi, int)
         span = hi - lo + 1
         if span < 2**62:
-            shifted = (s - lo).cast(_U64) if s.dtype != _U64 else s - lo
-            return Code((shifted + 1).fill_null(0), span)
+            dtype = _dtype_for(span)
+            col = pl.col(s.name)
+            shifted = (col - lo) if s.dtype != _U64 else (col - pl.lit(lo, _U64))
+            expr = (shifted.cast(dtype) + pl.lit(1, dtype)).fill_null(pl.lit(0, dtype))
+            return Code(s.to_frame().select(expr).to_series(), span)
     elif isinstance(s.dtype, pl.Enum):
         cats = s.dtype.categories.to_list()
-        return Code((s.to_physical().cast(_U64) + 1).fill_null(0), len(cats), cats)
+        dtype = _dtype_for(len(cats))
+        return Code((s.to_physical().cast(dtype) + 1).cast(dtype).fill_null(0), len(cats), cats)
     elif s.dtype == pl.String() or isinstance(s.dtype, pl.Categorical):
         text = s.cast(pl.String)
         values = text.drop_nulls().unique().sort()
-        codes = (text.cast(pl.Enum(values)).to_physical().cast(_U64) + 1).fill_null(0)
-        return Code(codes, values.len(), values.to_list())
-    dense = s.rank("dense").cast(_U64).fill_null(0)
+        dtype = _dtype_for(values.len())
+        physical = text.cast(pl.Enum(values)).to_physical().cast(dtype)
+        return Code((physical + 1).cast(dtype).fill_null(0), values.len(), values.to_list())
+    dense = s.rank("dense")
     top = dense.max()
-    return Code(dense, int(top) if isinstance(top, int) else 0)
+    top_int = int(top) if isinstance(top, int) else 0
+    return Code(narrow(dense.fill_null(0), top_int), top_int)
