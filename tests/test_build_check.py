@@ -21,6 +21,26 @@ def test_committed_outputs_equal_a_fresh_build(root: Path) -> None:
 
 
 def test_build_is_deterministic(root: Path) -> None:
+    """Two builds in separate processes, with different hash seeds, give the same bytes."""
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib, sys; from pathlib import Path; from peelstats.curate.build import compile_package; "
+        "out = compile_package(Path(sys.argv[1])); "
+        "print('\\n'.join(f'{k} {hashlib.sha256(v).hexdigest()}' for k, v in sorted(out.items())))"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code, str(root)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**__import__("os").environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    assert runs[0] == runs[1] and runs[0].count("\n") >= 10
     assert compile_package(root) == compile_package(root)
 
 

@@ -186,23 +186,41 @@ def test_news_is_cited_not_shipped(pkg: ps.Package) -> None:
         assert t["evidence"].null_count() == t.height, name
 
 
-@pytest.mark.parametrize(
-    "doc",
-    [
-        "cleveland-pcc-response-peel-effectiveness-2015.txt",
-        "cleveland-pcc-response-peel-effectiveness-2016.txt",
-        "cleveland-press-release-peel-effectiveness-2017.txt",
-        "hmicfrs-cleveland-cause-of-concern-revisit-2021.txt",
-    ],
-)
+#: The seed documents (../shared/seeds/) and their SHA-256, pinned: a shipped text that drifts from its seed fails.
+SEEDS = {
+    "cleveland-pcc-response-peel-effectiveness-2015.txt": (
+        "001_0cb74733c050c224.txt",
+        "8cced4f510b684b750947114c28f37adf14e0e288ee65a861a39e0d68df540af",
+    ),
+    "cleveland-pcc-response-peel-effectiveness-2016.txt": (
+        "002_eba6d83fcf8b14d9.txt",
+        "49441de89475045becf1b66949ea44b885c5bcad3263d62d03dafb20d8cd0041",
+    ),
+    "cleveland-press-release-peel-effectiveness-2017.txt": (
+        "000_0567a67c63da8ca6.txt",
+        "1032ea6da5211ae06fff1e240559359334afdb6f71159575e94081904e3c2ac8",
+    ),
+    "hmicfrs-cleveland-cause-of-concern-revisit-2021.txt": (
+        "004_f3684d72e39fd7f7.txt",
+        "5b064ed484ec8a70b961c2342f1ae8addb6b1968fcbf6bc6fb0141e276c9a142",
+    ),
+}
+
+
+@pytest.mark.parametrize("doc", sorted(SEEDS))
 def test_shipped_documents_are_the_seeds_with_hashes(pkg: ps.Package, doc: str) -> None:
     import hashlib
 
+    seed, pinned = SEEDS[doc]
     row = pkg.sources.filter(pl.col("document") == f"data/documents/{doc}")
     assert row.height == 1
     data = (pkg.path.parent / "data" / "documents" / doc).read_bytes()
-    assert row["sha256"][0] == hashlib.sha256(data).hexdigest()
+    assert hashlib.sha256(data).hexdigest() == pinned
+    assert row["sha256"][0] == pinned
     assert row["licence"][0] == "OGL-UK-3.0"
+    seeds = pkg.path.parent.parent / "shared" / "seeds"
+    if seeds.is_dir():  # beside the checkout in development and CI
+        assert (seeds / seed).read_bytes() == data
 
 
 def test_cleveland_entered_engage_in_2019_year_precision(pkg: ps.Package) -> None:
