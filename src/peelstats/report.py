@@ -61,7 +61,8 @@ def build_report(pkg: Package, force: str = "cleveland") -> str:
     summary = trajectory_summary(traj)
     national = transitions(pkg)
     by_level = national.by_level()
-    rounds_table = national.by_round_pair().rename(
+    round_pairs = national.by_round_pair()
+    rounds_table = round_pairs.rename(
         {
             "level": "level",
             "from_round": "from round",
@@ -70,7 +71,7 @@ def build_report(pkg: Package, force: str = "cleveland") -> str:
             "across_gap": "spanning a missing grade",
         }
     )
-    skipping = int(national.by_round_pair().filter(pl.col("rounds_skipped") > 0)["pairs"].sum())
+    skipping = int(round_pairs.filter(pl.col("rounds_skipped") > 0)["pairs"].sum())
     heatmaps = [
         f"<img alt='Transition heatmap, {html.escape(lvl)} level' "
         f"src='{_png(plot_transitions(transition_matrix(national, level=lvl), title=f'{lvl.capitalize()} grades'))}'>"

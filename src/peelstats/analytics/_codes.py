@@ -67,3 +67,14 @@ def code(s: pl.Series) -> Code:
     top = dense.max()
     top_int = int(top) if isinstance(top, int) else 0
     return Code(narrow(dense.fill_null(0), top_int), top_int)
+
+
+def rank_codes(rank: pl.Series) -> pl.Series:
+    """Ranks (>= 1) as small unsigned codes, 0 where the rank is null."""
+    return narrow(rank.fill_null(0), top_of(rank))
+
+
+def top_of(s: pl.Series) -> int:
+    """The largest value of an integer column (0 when empty or all null)."""
+    top = s.max()
+    return int(top) if isinstance(top, int) else 0

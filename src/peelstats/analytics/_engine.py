@@ -20,23 +20,13 @@ from typing import Literal, overload
 
 import polars as pl
 
-from peelstats.analytics._codes import code, narrow
+from peelstats.analytics._codes import code, top_of
 from peelstats.analytics.panel import STATUSES
 from peelstats.errors import InputError
 
 _U64 = pl.UInt64
 _FIRST_MISSING = STATUSES.index("no grade")  # statuses from here on are missing judgments
 _CARRIED = STATUSES.index("carried")
-
-
-def rank_codes(rank: pl.Series) -> pl.Series:
-    """Ranks (>= 1) as small unsigned codes, 0 where the rank is null."""
-    return narrow(rank.fill_null(0), _top(rank))
-
-
-def _top(s: pl.Series) -> int:
-    top = s.max()
-    return int(top) if isinstance(top, int) else 0
 
 
 def _bits(n: int) -> int:
@@ -61,7 +51,7 @@ def sort_series(
     for i, c in enumerate(time_cols):
         keys[f"_t{i}"] = code(frame[c]).codes
     parts = {**keys, **payload}
-    widths = {n: _bits(_top(s)) for n, s in parts.items()}
+    widths = {n: _bits(top_of(s)) for n, s in parts.items()}
     fits = sum(widths.values()) <= 64
     if (fits if packed is None else packed and fits) and frame.height:
         out = _packed(parts, widths, list(keys), list(payload))

@@ -7,9 +7,9 @@ from typing import Any
 
 import polars as pl
 
-from peelstats.analytics._codes import narrow
+from peelstats.analytics._codes import narrow, rank_codes
 from peelstats.analytics._common import apply_filters, is_package, panel_of
-from peelstats.analytics._engine import code, link, rank_codes, sort_series
+from peelstats.analytics._engine import code, link, sort_series
 from peelstats.errors import InputError
 
 CHANGES: tuple[str, ...] = ("first", "improved", "unchanged", "declined", "not comparable")

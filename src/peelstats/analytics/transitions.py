@@ -17,8 +17,9 @@ from typing import Any
 
 import polars as pl
 
+from peelstats.analytics._codes import rank_codes, top_of
 from peelstats.analytics._common import apply_filters, check_known, is_package, merged_order, panel_of
-from peelstats.analytics._engine import _top, code, link, rank_codes, sort_series
+from peelstats.analytics._engine import code, link, sort_series
 from peelstats.analytics.panel import MISSING, Panel
 from peelstats.errors import InputError
 
@@ -254,7 +255,7 @@ def transitions(
             c = code(frame[col])
             payload[name] = c.codes
             decode[name] = [None, *(c.values or [])]
-    tops = {name: _top(series) for name, series in payload.items()}
+    tops = {name: top_of(series) for name, series in payload.items()}
     ordered = sort_series(frame, panel.time_cols, payload)
     del payload
     pairs = link(ordered, include_carried=include_carried, extra=("round",) if has_round else (), lazy=True)
