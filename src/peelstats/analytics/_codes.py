@@ -19,7 +19,7 @@ class Code:
     values: list[Any] | None = None
 
 
-def _dtype_for(top: int) -> pl.DataType:
+def _dtype_for(top: int) -> pl.UInt8 | pl.UInt16 | pl.UInt32 | pl.UInt64:
     for dtype, limit in ((pl.UInt8(), 2**8), (pl.UInt16(), 2**16), (pl.UInt32(), 2**32)):
         if top < limit:
             return dtype
@@ -58,15 +58,22 @@ def code(s: pl.Series) -> Code:
         dtype = _dtype_for(len(cats))
         return Code((s.to_physical().cast(dtype) + 1).cast(dtype).fill_null(0), len(cats), cats)
     elif s.dtype == pl.String() or isinstance(s.dtype, pl.Categorical):
-        text = s.cast(pl.String)
-        values = text.drop_nulls().unique().sort()
+        values = s.cast(pl.String).drop_nulls().unique().sort()
         dtype = _dtype_for(values.len())
-        physical = text.cast(pl.Enum(values)).to_physical().cast(dtype)
-        return Code((physical + 1).cast(dtype).fill_null(0), values.len(), values.to_list())
+        # computed as an expression so the codes keep the column's chunks: a Series cast to
+        # Enum is one chunk, and adding a differently chunked column to a frame copies it whole
+        col = pl.col(s.name).cast(pl.String).cast(pl.Enum(values)).to_physical().cast(dtype)
+        codes = s.to_frame().select((col + pl.lit(1, dtype)).fill_null(pl.lit(0, dtype))).to_series()
+        return Code(codes, values.len(), values.to_list())
     dense = s.rank("dense")
     top = dense.max()
     top_int = int(top) if isinstance(top, int) else 0
     return Code(narrow(dense.fill_null(0), top_int), top_int)
+
+
+def row_index(n: int) -> pl.Series:
+    """0 .. n - 1 in the smallest unsigned type that holds them, made in that type directly."""
+    return pl.int_range(n, dtype=_dtype_for(n), eager=True)
 
 
 def rank_codes(rank: pl.Series) -> pl.Series:

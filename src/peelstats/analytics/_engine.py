@@ -20,7 +20,7 @@ from typing import Literal, overload
 
 import polars as pl
 
-from peelstats.analytics._codes import code, top_of
+from peelstats.analytics._codes import Code, code, top_of
 from peelstats.analytics.panel import STATUSES
 from peelstats.errors import InputError
 
@@ -39,6 +39,8 @@ def sort_series(
     payload: dict[str, pl.Series],
     *,
     packed: bool | None = None,
+    series_codes: tuple[Code, Code] | None = None,
+    keep_series: tuple[str, ...] = (),
 ) -> pl.DataFrame:
     """The ``payload`` codes sorted by series and time, with ``_s``: the series' ordinal (1, 2, ...).
 
@@ -46,15 +48,19 @@ def sort_series(
     InputError when two rows of one series share their time (or, with ``order``, one of
     two rows in the same ``order`` has no date). ``packed`` forces the single-key (True)
     or multi-column (False) sort; None picks the single key when every code fits.
+    ``series_codes`` are the entity and theme codes when the caller has them already;
+    ``keep_series`` names those of ``_e`` (entity) and ``_f`` (theme) to add, sorted, to the result.
     """
-    keys: dict[str, pl.Series] = {"_e": code(frame["entity"]).codes, "_f": code(frame["theme"]).codes}
+    ent, theme = series_codes or (code(frame["entity"]), code(frame["theme"]))
+    keys: dict[str, pl.Series] = {"_e": ent.codes, "_f": theme.codes}
     for i, c in enumerate(time_cols):
         keys[f"_t{i}"] = code(frame[c]).codes
     parts = {**keys, **payload}
     widths = {n: _bits(top_of(s)) for n, s in parts.items()}
     fits = sum(widths.values()) <= 64
+    kept = [k for k in ("_e", "_f") if k in keep_series]
     if (fits if packed is None else packed and fits) and frame.height:
-        out = _packed(parts, widths, list(keys), list(payload))
+        out = _packed(parts, widths, list(keys), list(payload), [*kept, *payload])
     else:
         out = (
             pl.DataFrame(parts)
@@ -66,12 +72,32 @@ def sort_series(
                 .cum_sum()
                 .cast(pl.UInt32),
                 _tie=_tie_expr(time_cols),
-                **{n: pl.col(n) for n in payload},
+                **{n: pl.col(n) for n in [*kept, *payload]},
             )
             .collect()
         )
     _refuse_ties(frame, out, time_cols)
     return out.drop("_tie")
+
+
+def take_sorted(frame: pl.DataFrame, rows: pl.Series, decoded: dict[str, pl.Series]) -> pl.DataFrame:
+    """``frame``'s rows in the order ``rows``, one column at a time; ``decoded`` columns are given already.
+
+    A column is made contiguous before its gather (a gather across many chunks is several
+    times slower) and only one such copy lives at a time, so the peak is the output plus
+    one column. Text columns with few values are best passed in ``decoded``, rebuilt from
+    their sorted codes: gathering from a handful of values is far cheaper than a random
+    gather of text.
+    """
+    cols = [decoded[c] if c in decoded else frame[c].rechunk().gather(rows) for c in frame.columns]
+    return pl.DataFrame(cols)
+
+
+def decode(codes: pl.Series, c: Code, name: str) -> pl.Series | None:
+    """The text values of ``codes`` (0 is null), or None when ``c`` is not a code of text."""
+    if c.values is None or (c.values and not isinstance(c.values[0], str)):
+        return None
+    return pl.Series(name, [None, *c.values], dtype=pl.String).gather(codes)
 
 
 def _tie_expr(time_cols: Sequence[str]) -> pl.Expr:
@@ -84,8 +110,10 @@ def _tie_expr(time_cols: Sequence[str]) -> pl.Expr:
     return tie.fill_null(False)
 
 
-def _packed(parts: dict[str, pl.Series], widths: dict[str, int], keys: list[str], payload: list[str]) -> pl.DataFrame:
-    """Sort one packed UInt64 key: payload in the low bits, series and time above; unpack with masks."""
+def _packed(
+    parts: dict[str, pl.Series], widths: dict[str, int], keys: list[str], payload: list[str], out: list[str]
+) -> pl.DataFrame:
+    """Sort one packed UInt64 key: payload in the low bits, series and time above; unpack ``out`` with masks."""
     order = [*keys, *payload]
     shifts: dict[str, int] = {}
     shift = 0
@@ -97,7 +125,9 @@ def _packed(parts: dict[str, pl.Series], widths: dict[str, int], keys: list[str]
         term = pl.col(n).cast(_U64) * (1 << shifts[n]) if shifts[n] else pl.col(n).cast(_U64)
         expr = term if expr is None else expr + term
     assert expr is not None
-    key = pl.DataFrame(parts).select(k=expr)["k"].sort()
+    # built in streaming batches (no full-width temporaries per term) and sorted in place
+    key = pl.DataFrame(parts).lazy().select(k=expr).collect(engine="streaming")["k"]
+    key.sort(in_place=True)
     k, prev = pl.col("k"), pl.col("k").shift(1)
     diff = k.xor(prev)
     low_series = shifts["_f"]  # bits below the series (time and payload)
@@ -115,7 +145,7 @@ def _packed(parts: dict[str, pl.Series], widths: dict[str, int], keys: list[str]
     return (
         pl.DataFrame({"k": key})
         .lazy()
-        .select(new_series.cum_sum().cast(pl.UInt32).alias("_s"), tie.alias("_tie"), *[field(n) for n in payload])
+        .select(new_series.cum_sum().cast(pl.UInt32).alias("_s"), tie.alias("_tie"), *[field(n) for n in out])
         .collect()
     )
 

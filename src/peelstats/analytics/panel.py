@@ -60,8 +60,9 @@ class Panel:
 
     ``frame`` keeps the caller's columns and adds/normalises ``rank`` (Int64), ``scale``
     (String) with ``_scale`` its code (``scale_values[code]``),
-    ``scale_size`` (Int64), ``era``, ``carried`` (Boolean), ``grade`` (String, when
-    labels exist) and ``status`` (pl.Enum of :data:`STATUSES`). ``left_out`` counts rows
+    ``scale_size`` (Int64; only when the input has it, else see :func:`with_scale_size`),
+    ``era``, ``carried`` (Boolean), ``grade`` (String, when labels exist) and ``status``
+    (pl.Enum of :data:`STATUSES`). ``left_out`` counts rows
     that could not be placed, by reason. ``labels`` maps each scale to its grade labels by
     rank (index 0 = rank 1).
     """
@@ -73,6 +74,23 @@ class Panel:
     has_grade: bool
     scale_values: list[Any] = field(default_factory=list)
     optional: frozenset[str] = field(default_factory=frozenset)
+    sizes: list[int | None] = field(default_factory=list)
+
+
+def with_scale_size(frame: pl.DataFrame, sizes: list[int | None]) -> pl.DataFrame:
+    """``frame`` (rows of a panel, with ``_scale``) with ``scale_size`` added when it is not a column yet.
+
+    Without a ``scale_size`` column in the input every row's size is its scale's
+    (``sizes[code]``, from :attr:`Panel.sizes`), so the column is built from the scale
+    codes only where it is wanted: a lookup of a handful of values, far cheaper than
+    carrying an Int64 column through a sort.
+    """
+    if "scale_size" in frame.columns:
+        return frame
+    lookup = pl.Series("scale_size", sizes or [None], dtype=pl.Int64)
+    cols = frame.columns
+    at = cols.index("status") if "status" in cols else len(cols)  # where prepare always put it
+    return frame.with_columns(lookup.gather(frame["_scale"])).select([*cols[:at], "scale_size", *cols[at:]])
 
 
 def _is_temporal_or_int(dtype: pl.DataType) -> bool:
@@ -198,9 +216,8 @@ def prepare(data: Any, *, name: str, labels: dict[str, list[str]] | None = None)
     )
     if "scale_size" in schema:
         frame = frame.with_columns(scale_size=pl.col("scale_size").cast(pl.Int64).fill_null(size_expr))
-    else:
-        frame = frame.with_columns(scale_size=size_expr)
-    refuse_if(rank > pl.col("scale_size"), "have a rank above their scale's size", ["entity", "rank", "scale", "scale_size"])
+        refuse_if(rank > pl.col("scale_size"), "have a rank above their scale's size", ["entity", "rank", "scale", "scale_size"])
+    # without a scale_size column every rank is at most its scale's size (the largest rank seen)
     if "graded" in schema:
         not_graded = pl.col("graded") == False  # noqa: E712 - null-aware
         refuse_if(not_graded & rank.is_not_null(), "say graded = false but have a rank", ["entity", "theme", "rank"])
@@ -279,6 +296,7 @@ def prepare(data: Any, *, name: str, labels: dict[str, list[str]] | None = None)
         has_grade=has_grade,
         scale_values=scale_values,
         optional=optional,
+        sizes=[None, *(by_code.get(c) for c in range(1, len(scale_values)))],
     )
 
 
@@ -288,7 +306,8 @@ def as_panel(frame: Any, *, name: str = "panel") -> pl.DataFrame:
     Rows that cannot be placed (null entity, theme or date/order) are left out; see
     :func:`prepare` for the counts. Raises InputError naming the column and the problem.
     """
-    return prepare(frame, name=name).frame.drop("_scale")
+    panel = prepare(frame, name=name)
+    return with_scale_size(panel.frame, panel.sizes).drop("_scale")
 
 
 def package_panel(pkg: Package) -> pl.DataFrame:

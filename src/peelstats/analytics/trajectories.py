@@ -7,9 +7,10 @@ from typing import Any
 
 import polars as pl
 
-from peelstats.analytics._codes import narrow, rank_codes
+from peelstats.analytics._codes import rank_codes, row_index, top_of
 from peelstats.analytics._common import apply_filters, is_package, panel_of
-from peelstats.analytics._engine import code, link, sort_series
+from peelstats.analytics._engine import code, decode, link, sort_series, take_sorted
+from peelstats.analytics.panel import with_scale_size
 from peelstats.errors import InputError
 
 CHANGES: tuple[str, ...] = ("first", "improved", "unchanged", "declined", "not comparable")
@@ -64,11 +65,27 @@ def trajectories(
     panel = apply_filters(panel, pkg, force=force, theme=theme, level=level, fn="trajectories")
     frame = panel.frame
     n = frame.height
-    srt = sort_series(frame, panel.time_cols, {"_row": narrow(pl.int_range(n, dtype=pl.UInt64, eager=True), n)})
-    frame = frame[srt["_row"]]
-    del panel  # the unsorted frame is no longer needed
+    ent, theme_code = code(frame["entity"]), code(frame["theme"])
+    srt = sort_series(
+        frame,
+        panel.time_cols,
+        {"_row": row_index(n), "_scale": frame["_scale"]},
+        series_codes=(ent, theme_code),
+        keep_series=tuple(k for k, c in (("_e", "entity"), ("_f", "theme")) if frame.schema[c] == pl.String()),
+    )
+    # text columns with codes are rebuilt from their sorted codes; the rest are gathered
+    text = {c: (srt[k], c_code) for k, c, c_code in (("_e", "entity", ent), ("_f", "theme", theme_code)) if k in srt.columns}
+    decoded = {c: d for c, (codes, c_code) in text.items() if (d := decode(codes, c_code, c)) is not None}
+    if frame.schema["scale"] == pl.String():
+        decoded["scale"] = pl.Series("scale", panel.scale_values, dtype=pl.String).gather(srt["_scale"])
+    decoded["_scale"] = srt["_scale"]
+    sizes = panel.sizes
+    given_sizes = "scale_size" in frame.columns
+    frame = with_scale_size(take_sorted(frame, srt["_row"], decoded), sizes)
+    run = srt["_s"]
+    del panel, decoded, text, ent, theme_code, srt  # the unsorted frame and the sort's codes are no longer needed
     codes: dict[str, pl.Series] = {
-        "_s": srt["_s"],
+        "_s": run,
         "status": (frame["status"].to_physical() + 1).cast(pl.UInt8),
         "rank": rank_codes(frame["rank"]),
         "scale": frame["_scale"],
@@ -77,7 +94,7 @@ def trajectories(
     if "level" in frame.columns:
         codes["level"] = code(frame["level"]).codes
     ordered = pl.DataFrame(codes)
-    del codes, srt
+    del codes, run
     linked = link(ordered, include_carried=include_carried, lazy=True)
     change = (
         pl.when(~pl.col("_has_prev"))
@@ -91,23 +108,37 @@ def trajectories(
         .otherwise(pl.lit(2, pl.UInt8))
         .replace_strict(dict(enumerate(CHANGES)), return_dtype=CHANGE)
     )
-    size = pl.col("scale_size").cast(pl.Float64)
     computed = linked.select(
         prev_rank=pl.when(pl.col("_has_prev")).then(pl.col("prev_rank").cast(pl.Int64)),
         change=pl.when(pl.col("_usable")).then(change),
         gap_before=pl.col("_has_prev") & pl.col("_gap"),
-    ).collect()
+        **({} if given_sizes else {"position": _position_of_codes(sizes, top_of(ordered["rank"]))}),
+    ).collect(engine="streaming")
     del linked, ordered
-    out = frame.drop("_scale").with_columns(
-        computed.to_series(0),
-        computed.to_series(1),
-        computed.to_series(2),
-        position=pl.when(size > 1).then((pl.col("rank") - 1) / (size - 1)),
-    )
+    if given_sizes:
+        size = pl.col("scale_size").cast(pl.Float64)
+        computed = computed.with_columns(frame.select(position=pl.when(size > 1).then((pl.col("rank") - 1) / (size - 1))))
+    out = frame.drop("_scale").with_columns(computed)
     if is_package(data):
         grades = pkg.scales["grade"].dtype
         out = out.with_columns(pl.col("grade").cast(grades))
     return out
+
+
+def _position_of_codes(sizes: list[int | None], top_rank: int) -> pl.Expr:
+    """``position`` from the scale and rank codes when every row's size is its scale's: a lookup, not arithmetic.
+
+    Entry ``scale * (top_rank + 1) + rank`` of a small table holds (rank - 1) / (size - 1),
+    null for a null rank (code 0), a scale without a size or a one-grade scale.
+    """
+    width = top_rank + 1
+    table: list[float | None] = []
+    for size in sizes or [None]:
+        for rank in range(width):
+            ok = size is not None and size > 1 and rank >= 1
+            table.append((rank - 1) / (size - 1) if ok and size is not None else None)
+    index = pl.col("scale").cast(pl.UInt32) * width + pl.col("rank").cast(pl.UInt32)
+    return pl.lit(pl.Series(table, dtype=pl.Float64)).gather(index)
 
 
 def trajectory_summary(traj: Any) -> pl.DataFrame:
