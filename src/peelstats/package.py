@@ -4,6 +4,9 @@
 byte count and SHA-256 hash, and reads the CSVs with polars using the schemas in the
 descriptor: vocabularies become ``pl.Enum``, dates ``pl.Date``. It does not import
 frictionless (validation is ``peelstats check``'s job).
+
+The resources are those of ``peelstats.schema``: one ``Package`` field per normalised table,
+and ``grades_table`` for the derived flat grades view (``data/grades.csv``).
 """
 
 from __future__ import annotations
