@@ -305,6 +305,22 @@ CASES: list[tuple[str, str, Break, str, str]] = [
         "gradings[0]",
         "unknown sources id 'nowhere'",
     ),
+    ("document-hash", "edited", _edit_doc, "sources[2]", f"{DOC} has SHA-256 {EDITED_HASH} but the record pins"),
+    (
+        "document-hash",
+        "unpinned",
+        _set("sources", {"source_id": "doc"}, sha256=None),
+        "sources[2]",
+        "field 'sha256': required with 'document'",
+    ),
+    ("document-hash", "bad-hex", _set("sources", {"source_id": "doc"}, sha256="ABC"), "sources[2]", "64 lowercase hex digits"),
+    (
+        "document-hash",
+        "no-document",
+        _set("sources", {"source_id": "web"}, sha256="0" * 64),
+        "sources[0]",
+        "set without 'document'",
+    ),
     ("round-scale", "unknown", _set("rounds", {"round_id": "r1"}, scale_id="peel-9"), "rounds[0]", "unknown scale 'peel-9'"),
     (
         "round-sequence",

@@ -65,7 +65,7 @@ def test_check_rules_lists_every_rule(capsys: pytest.CaptureFixture[str]) -> Non
     assert out[0] == f"{len(RULES)} record rules, run in this order by build and check:"
     names = [line.split()[0] for line in out[1 : len(RULES) + 1]]
     assert names == [r.name for r in RULES]
-    assert "one-grading-per-round" in names
+    assert "one-grading-per-round" in names and "document-hash" in names
     defaults = out[len(RULES) + 2 :]
     assert "  gradings.graded: True" in defaults
     assert "  inspections.published_precision: 'day' when 'published' is set" in defaults

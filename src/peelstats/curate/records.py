@@ -10,7 +10,6 @@ cross-table rules (:mod:`peelstats.curate.rules`).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,7 +58,6 @@ _DERIVED = {
     "finding_summaries": {"inspection_id"},
     "responses": {"inspection_id"},
     "deadlines": {"finding_id", "source_id"},
-    "sources": {"sha256"},
 }
 _EXTRA_KEYS = {
     "findings": {"deadlines"},
@@ -357,9 +355,7 @@ def load_records(root: Path, extra: Iterable[Path] = ()) -> Records:
                     inside = doc_path.is_relative_to((package_dir / "data" / "documents").resolve())
                     if not row["document"].startswith("data/documents/") or not inside or not doc_path.is_file():
                         raise RecordError(where, f"field 'document': no file {row['document']} under data/documents/")
-                    data = doc_path.read_bytes()
-                    documents[row["document"]] = data
-                    row["sha256"] = hashlib.sha256(data).hexdigest()
+                    documents[row["document"]] = doc_path.read_bytes()
                 add("sources", row, where)
         for path in _yaml_files(folder / "inspections"):
             _load_inspection(path, _rel(path, root), add)

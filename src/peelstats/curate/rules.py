@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -24,6 +26,7 @@ from peelstats.errors import RecordError
 from peelstats.schema import TABLES, table
 
 FrozenRow = Mapping[str, Any]
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class RecordsView:
@@ -98,6 +101,35 @@ def _foreign_keys(v: RecordsView) -> Iterator[RecordError]:
                 names = ", ".join(fk.fields)
                 value = ", ".join(str(x) for x in key)
                 yield RecordError(v.where(tbl.name, row), f"field '{names}': unknown {fk.table} id {value!r}")
+
+
+@rule(
+    "document-hash",
+    "A source that ships a text in data/documents/ pins its SHA-256 (sha256:), and the text's bytes match it.",
+)
+def _document_hash(v: RecordsView) -> Iterator[RecordError]:
+    for s in v.tables["sources"]:
+        w = v.where("sources", s)
+        doc, pinned = s["document"], s["sha256"]
+        if doc is None:
+            if pinned is not None:
+                yield RecordError(w, "field 'sha256': set without 'document' (only a shipped text has a hash)")
+            continue
+        data = v.documents.get(doc)
+        if data is None:
+            yield RecordError(w, f"field 'document': no file {doc} under data/documents/")
+            continue
+        actual = hashlib.sha256(data).hexdigest()
+        if pinned is None:
+            yield RecordError(w, f"field 'sha256': required with 'document'; pin {doc} with sha256: {actual}")
+        elif not _SHA256.fullmatch(pinned):
+            yield RecordError(w, f"field 'sha256': expected 64 lowercase hex digits, got {pinned!r}")
+        elif pinned != actual:
+            yield RecordError(
+                w,
+                f"field 'document': {doc} has SHA-256 {actual} but the record pins {pinned}; "
+                "the shipped text changed (restore it, or re-check every quote and pin the new hash)",
+            )
 
 
 # --------------------------------------------------------------------------- reference tables
