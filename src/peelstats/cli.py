@@ -93,6 +93,18 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     _curate("check")
+    if args.rules:
+        from peelstats.curate.defaults import defaults
+        from peelstats.curate.rules import RULES
+
+        width = max(len(r.name) for r in RULES)
+        print(f"{len(RULES)} record rules, run in this order by build and check:")
+        for r in RULES:
+            print(f"  {r.name:<{width}}  {r.description}")
+        print("Defaults from the schema, filled in one step before the rules (an empty field gets):")
+        for name, f, default in defaults():
+            print(f"  {name}.{f.name}: {default.describe()}")
+        return 0
     from peelstats.curate.check import check
 
     root = _find_root(args.root)
@@ -102,7 +114,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     if problems:
         print(f"check failed: {len(problems)} problem(s)", file=sys.stderr)
         return 1
-    print("ok: records valid, evidence quotes found, build reproducible, hashes match, frictionless VALID")
+    from peelstats.curate.rules import RULES
+
+    print(
+        f"ok: records valid ({len(RULES)} record rules passed; `peelstats check --rules` lists them), "
+        "evidence quotes found, build reproducible, hashes match, frictionless VALID"
+    )
     return 0
 
 
@@ -203,6 +220,7 @@ def parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("check", help="validate the package, evidence quotes, hashes and build reproducibility")
     sp.add_argument("--root", default=None, help="the checkout (default: found from the current folder)")
+    sp.add_argument("--rules", action="store_true", help="list the named record rules (name and description) and exit")
     sp.set_defaults(func=cmd_check)
 
     sp = sub.add_parser("cite", help="print the citation of the dataset version")
