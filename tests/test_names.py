@@ -183,3 +183,11 @@ def test_a_panel_matches_entities_exactly() -> None:
     assert ps.trajectories(panel, force="cleveland").height == 2
     with pytest.raises(ps.InputError, match="unknown entity 'Cleveland'"):
         ps.trajectories(panel, force="Cleveland")
+
+
+def test_unknown_themes_and_entities_get_a_suggestion_too(pkg: ps.Package) -> None:
+    with pytest.raises(ps.InputError, match=r"unknown theme 'prevntion'; did you mean 'prevention'\? \(known: "):
+        ps.trajectories(pkg, theme="prevntion")
+    panel = pl.DataFrame({"entity": ["school-1", "school-2"], "theme": ["t", "t"], "date": [2015, 2016], "rank": [1, 2]})
+    with pytest.raises(ps.InputError, match=r"unknown entity 'school1'; did you mean 'school-1'\?"):
+        ps.transitions(panel, force="school1")

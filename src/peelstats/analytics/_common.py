@@ -36,10 +36,14 @@ def check_known(value: Any, known: Iterable[Any], what: str, fn: str) -> None:
         return
     names = {str(v) for v in known if v is not None}
     if str(value) not in names:
+        import difflib
+
         listing = known_list(names)
         if len(listing) > 400:
             listing = listing[:400] + " ..."
-        raise InputError(f"{fn}: unknown {what} {value!r} (known: {listing})")
+        near = difflib.get_close_matches(str(value), sorted(names), n=1, cutoff=0.6)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        raise InputError(f"{fn}: unknown {what} {value!r}{hint} (known: {listing})")
 
 
 def apply_filters(
