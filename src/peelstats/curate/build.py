@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from peelstats.curate.records import Records, Row, load_records
+from peelstats.errors import PeelstatsError
 from peelstats.schema import TABLES, Table
 
 #: Row order of each table (else its primary key).
@@ -120,19 +121,74 @@ def compile_package(root: Path, extra: Iterable[Path] = ()) -> dict[str, bytes]:
     return compile_records(records)
 
 
+TMP_SUFFIX = ".peelstats-tmp"
+
+
+def stale_temporaries(root: Path, rels: Iterable[str]) -> list[Path]:
+    """Temporary files an interrupted build left beside the generated files."""
+    return [p for rel in rels if (p := _tmp_path(Path(root) / rel)).exists()]
+
+
+def _tmp_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}{TMP_SUFFIX}")
+
+
 def write_outputs(root: Path, outputs: dict[str, bytes]) -> list[str]:
-    """Write the generated files atomically (each via a temporary file); return changed paths."""
-    changed = []
-    for rel, data in sorted(outputs.items()):
-        path = Path(root) / rel
-        if path.is_file() and path.read_bytes() == data:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-        changed.append(rel)
+    """Write the generated files that changed, all or none; return their paths.
+
+    Every new file is first written beside its target as a hidden temporary; only when all
+    are written are they renamed over the targets. A failure while writing leaves every
+    target untouched; a failure while renaming puts back the files already replaced. The
+    temporaries are removed in every case (and any left by a killed build are removed
+    first). Raises PeelstatsError (one line) naming the file that could not be written.
+    """
+    root = Path(root)
+    for tmp in stale_temporaries(root, outputs):
+        tmp.unlink()
+    changed = [rel for rel, data in sorted(outputs.items()) if not _same(root / rel, data)]
+    old = {rel: (root / rel).read_bytes() if (root / rel).is_file() else None for rel in changed}
+    temps: list[Path] = []
+    current = ""
+    try:
+        for rel in changed:
+            current = rel
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = _tmp_path(path)
+            temps.append(tmp)
+            tmp.write_bytes(outputs[rel])
+        replaced: list[str] = []
+        try:
+            for rel in changed:
+                current = rel
+                os.replace(_tmp_path(root / rel), root / rel)
+                replaced.append(rel)
+        except BaseException:
+            _restore(root, replaced, old)
+            raise
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise PeelstatsError(f"build: could not write {current}: {reason}; no generated file was changed") from None
+    finally:
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
     return changed
+
+
+def _restore(root: Path, replaced: list[str], old: dict[str, bytes | None]) -> None:
+    """Put back the files a failed build had already replaced (best effort, each atomically)."""
+    for rel in replaced:
+        path = root / rel
+        data = old[rel]
+        try:
+            if data is None:
+                path.unlink(missing_ok=True)
+            else:
+                tmp = _tmp_path(path)
+                tmp.write_bytes(data)
+                os.replace(tmp, path)
+        except OSError:
+            continue
 
 
 def build(root: Path, extra: Iterable[Path] = (), dry_run: bool = False) -> list[str]:

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from peelstats.curate.build import DESCRIPTOR, compile_package
+from peelstats.curate.build import DESCRIPTOR, compile_package, stale_temporaries
 from peelstats.errors import PeelstatsError
 
 
@@ -23,7 +23,10 @@ def check_build(root: Path, extra: Iterable[Path] = ()) -> list[str]:
         outputs = compile_package(root, extra)
     except PeelstatsError as exc:
         return [f"records: {exc}"]
-    problems = []
+    problems = [
+        f"{tmp.relative_to(Path(root))}: a temporary file left by an interrupted build; run `peelstats build`"
+        for tmp in stale_temporaries(root, outputs)
+    ]
     for rel, data in sorted(outputs.items()):
         path = Path(root) / rel
         if not path.is_file():

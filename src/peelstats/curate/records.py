@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from peelstats.curate.evidence import normalise, quote_in
+from peelstats.curate.meta import check_meta
 from peelstats.errors import RecordError
 from peelstats.schema import TABLES, Table, table
 
@@ -303,13 +304,7 @@ def load_records(root: Path, extra: Iterable[Path] = ()) -> Records:
 
     # package metadata
     meta_label = _rel(root / "package.yaml", root)
-    meta = dict(_mapping(read_yaml(root / "package.yaml", meta_label), meta_label, "package metadata"))
-    for key in ("name", "title", "version", "created", "description", "licenses", "contributors"):
-        if key not in meta:
-            raise RecordError(meta_label, f"missing required field '{key}'")
-    if not isinstance(meta["version"], str) or len(meta["version"].split(".")) != 3:
-        raise RecordError(meta_label, f"field 'version': expected MAJOR.MINOR.PATCH text, got {meta['version']!r}")
-    meta["created"] = coerce(meta["created"], "date", meta_label, "created")
+    meta = check_meta(dict(_mapping(read_yaml(root / "package.yaml", meta_label), meta_label, "package metadata")), meta_label)
 
     # reference tables
     ref = root / "reference"
