@@ -128,6 +128,54 @@ def contributors_number(root: Path) -> None:
     path.write_text("".join([*lines[:start], "contributors: 5\n", *lines[end:]]), encoding="utf-8")
 
 
+def document_edited(root: Path) -> None:
+    path = root / "data/documents/cleveland-pcc-response-peel-effectiveness-2015.txt"
+    text = path.read_text(encoding="utf-8")
+    assert "February 2016" in text
+    path.write_text(text.replace("February 2016", "March 2016", 1), encoding="utf-8")
+
+
+def graded_twice_in_a_round(root: Path) -> None:
+    _edit(
+        root,
+        R / "inspections/cleveland/cleveland-peel-2016-legitimacy.yaml",
+        "gradings:\n",
+        "gradings:\n  - area_id: peel-2016-efficiency\n    grade: inadequate\n"
+        "    source_id: hmicfrs-peel-2016-cleveland-legitimacy\n",
+    )
+
+
+def reversed_scale(root: Path) -> None:
+    _edit(
+        root,
+        R / "reference/scales.yaml",
+        "grades: [inadequate, requires improvement, good, outstanding]",
+        "grades: [outstanding, good, requires improvement, inadequate]",
+    )
+
+
+def duplicate_round_sequence(root: Path) -> None:
+    _edit(root, R / "reference/rounds.yaml", "    sequence: 7\n", "    sequence: 6\n")
+
+
+def engage_exit_before_entry(root: Path) -> None:
+    _edit(
+        root,
+        R / "monitoring/engage.yaml",
+        "date: 2023-09-20\n    phase: engage\n    event: exited\n",
+        "date: 2018-12-31\n    phase: engage\n    event: exited\n",
+    )
+
+
+def count_above_total(root: Path) -> None:
+    _edit(
+        root,
+        R / "inspections/cleveland/cleveland-peel-2021-22.yaml",
+        "{grade: adequate, count: 4, of_total: 10, source_id: hmicfrs-news-cleveland-peel-2021-22,",
+        "{grade: adequate, count: 11, of_total: 10, source_id: hmicfrs-news-cleveland-peel-2021-22,",
+    )
+
+
 RECORD_CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "a key repeated in one mapping": (dup_grade_key, r"cleveland-peel-2016-efficiency\.yaml.*key 'grade' appears twice"),
     "a repeated top-level list": (dup_top_level_list, r"cleveland-peel-2016-efficiency\.yaml.*key 'gradings' appears twice"),
@@ -143,6 +191,12 @@ RECORD_CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "a build interrupted mid-write": (interrupted_build, r"left by an interrupted build"),
     "licences given as text": (licences_as_text, r"package\.yaml.*field 'licenses'"),
     "contributors given as a number": (contributors_number, r"package\.yaml.*field 'contributors'"),
+    "a shipped document edited, quotes kept": (document_edited, r"cleveland-pcc-response-peel-effectiveness-2015\.txt"),
+    "one force and area graded twice in a round": (graded_twice_in_a_round, r"efficiency is already graded in round peel-2016"),
+    "a scale's grades reversed": (reversed_scale, r"scales\.yaml.*reversing the grade order"),
+    "two rounds with one sequence": (duplicate_round_sequence, r"rounds\.yaml.*field 'sequence'"),
+    "an Engage exit before the entry": (engage_exit_before_entry, r"engage\.yaml.*exited engage on 2018-12-31"),
+    "a summary count above its total": (count_above_total, r"cleveland-peel-2021-22\.yaml.*field 'count'.*more than of_total"),
 }
 
 

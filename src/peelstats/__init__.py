@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from peelstats.analytics.coverage import coverage
     from peelstats.analytics.trajectories import trajectories, trajectory_summary
     from peelstats.analytics.transitions import TransitionMatrix, Transitions, transition_matrix, transitions
+    from peelstats.catalog import forces, rounds, themes
     from peelstats.grades_view import grades
     from peelstats.plots import plot_coverage, plot_trajectories, plot_transitions
 
@@ -32,6 +33,9 @@ _LAZY = {
     "Transitions": "peelstats.analytics",
     "TransitionMatrix": "peelstats.analytics",
     "grades": "peelstats.grades_view",
+    "forces": "peelstats.catalog",
+    "themes": "peelstats.catalog",
+    "rounds": "peelstats.catalog",
     "plot_trajectories": "peelstats.plots",
     "plot_transitions": "peelstats.plots",
     "plot_coverage": "peelstats.plots",
@@ -68,6 +72,9 @@ __all__ = [
     "load",
     "cite",
     "grades",
+    "forces",
+    "themes",
+    "rounds",
     "trajectories",
     "trajectory_summary",
     "transitions",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from peelstats.errors import InputError
+from peelstats.names import resolve_force
 from peelstats.schema import table as schema_table
 
 if TYPE_CHECKING:
@@ -48,7 +49,8 @@ def grades(
     The same table, unfiltered, ships in the data package as the ``grades`` resource
     (``data/grades.csv``, ``pkg.grades_table``).
 
-    Filters: ``force`` (force_id or the force's full name), ``round``, ``level``, ``theme``.
+    Filters: ``force`` (a force id, name or short form: ``"Cleveland Police"``, ``"GMP"``,
+    ``"the Met"``; see :func:`peelstats.names.resolve_force`), ``round``, ``level``, ``theme``.
     ``wide=True`` returns one row per force and round with a column per area (the area id
     without its round prefix) holding the grade as text.
     """
@@ -56,10 +58,8 @@ def grades(
 
     if not isinstance(pkg, Package):
         raise InputError(f"grades: expected a loaded peelstats Package (ps.load()), got {type(pkg).__name__}")
-    names = dict(pkg.forces.select("name", "force_id").rows())
-    if force is not None and force in names:
-        force = names[force]
-    force = _pick(force, sorted(pkg.forces["force_id"].to_list()), "force")
+    if force is not None:
+        force = resolve_force(force, pkg.forces, fn="grades")
     round_id = _pick(round, pkg.rounds.sort("sequence")["round_id"].to_list(), "round")
     level = _pick(level, [str(v) for v in pkg.areas["level"].dtype.categories.to_list()], "level")  # type: ignore[attr-defined]
     theme = _pick(theme, sorted(pkg.themes["theme_id"].cast(pl.String).to_list()), "theme")

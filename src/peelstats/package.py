@@ -79,6 +79,18 @@ class Package:
         """Row count of every table."""
         return {name: self.table(name).height for name in TABLE_NAMES}
 
+    def describe(self, name: str) -> pl.DataFrame:
+        """What the columns of table ``name`` are, from :mod:`peelstats.schema`.
+
+        Columns: ``column``, ``type`` (Table Schema type), ``polars_type`` (as loaded),
+        ``required``, ``key`` (part of the primary key), ``references`` (``table.column``
+        of a foreign key), ``values`` (the vocabulary, in order) and ``description``. An
+        unknown table raises :class:`~peelstats.errors.InputError` listing the tables.
+        """
+        from peelstats.catalog import describe
+
+        return describe(name, self)
+
     def cite(self, format: str = "text") -> str:  # noqa: A002 - public API name
         """Citation of this package's version (``text`` or ``bibtex``)."""
         from peelstats.citation import format_citation

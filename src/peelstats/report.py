@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from peelstats.errors import InputError
+from peelstats.names import resolve_force
 from peelstats.package import Package
 
 
@@ -54,8 +54,7 @@ def build_report(pkg: Package, force: str = "cleveland") -> str:
     from peelstats.coverage_report import coverage_table
     from peelstats.plots import plot_coverage, plot_trajectories, plot_transitions
 
-    if force not in set(pkg.forces["force_id"]):
-        raise InputError(f"report: unknown force {force!r}")
+    force = resolve_force(force, pkg.forces, fn="report")
     name = pkg.forces.filter(pl.col("force_id") == force)["name"][0]
     traj = trajectories(pkg, force=force)
     summary = trajectory_summary(traj)

@@ -19,8 +19,33 @@ from peelstats import vocab
 
 
 @dataclass(frozen=True)
+class Default:
+    """What the build puts in a column a record leaves empty.
+
+    Applied once, in one step before the record rules (``peelstats.curate.defaults``);
+    never written into ``datapackage.json`` (the tables hold the filled values).
+    Exactly one of ``value`` (a constant) or ``copy`` (another column of the same row).
+    ``when_set`` applies the default only when that column of the row is set;
+    ``when_shipped`` only when the row's source ships its text in ``data/documents/``.
+    """
+
+    value: str | bool | None = None
+    copy: str | None = None
+    when_set: str | None = None
+    when_shipped: bool = False
+
+    def describe(self) -> str:
+        """The default in words, e.g. ``day when 'published' is set``."""
+        what = f"the row's {self.copy!r}" if self.copy is not None else repr(self.value)
+        conds = ([f"{self.when_set!r} is set"] if self.when_set else []) + (
+            ["the source ships its text"] if self.when_shipped else []
+        )
+        return what + (" when " + " and ".join(conds) if conds else "")
+
+
+@dataclass(frozen=True)
 class Field:
-    """One column: Table Schema type, description, and constraints."""
+    """One column: Table Schema type, description, constraints and the default for records."""
 
     name: str
     type: str  # string | integer | boolean | date
@@ -28,6 +53,7 @@ class Field:
     required: bool = False
     enum: tuple[str, ...] | None = None
     minimum: int | None = None
+    default: Default | None = None
 
     def descriptor(self) -> dict[str, object]:
         """Frictionless field descriptor."""
@@ -111,6 +137,18 @@ _EVIDENCE = Field(
     "Verbatim quote from the source's shipped text (data/documents/) that supports the row; "
     "empty when the source is not shipped (web pages, news).",
 )
+
+
+def _evidence_copying(column: str) -> Field:
+    """The evidence column of a table whose ``column`` is itself the verbatim quote when the source is shipped."""
+    return Field(
+        _EVIDENCE.name,
+        _EVIDENCE.type,
+        _EVIDENCE.description,
+        default=Default(copy=column, when_shipped=True),
+    )
+
+
 _NOTE = Field("note", "string", "Curator's note in our own words: what the source says, conflicts, caveats.")
 _SOURCE_FK = _fk("source_id", "sources", "source_id")
 
@@ -261,6 +299,7 @@ TABLES: tuple[Table, ...] = (
                 "string",
                 "How much of published the source states: day, month or year; empty when published is empty.",
                 enum=vocab.DATE_PRECISIONS,
+                default=Default(value="day", when_set="published"),
             ),
             _SOURCE,
             _EVIDENCE,
@@ -277,7 +316,13 @@ TABLES: tuple[Table, ...] = (
             Field("inspection_id", "string", "Inspection the judgment belongs to.", required=True),
             Field("area_id", "string", "Area judged.", required=True),
             Field("grade", "string", "The grade the source states; empty if not graded or not stated.", enum=vocab.GRADES),
-            Field("graded", "boolean", "false where the source says the area was not graded.", required=True),
+            Field(
+                "graded",
+                "boolean",
+                "false where the source says the area was not graded.",
+                required=True,
+                default=Default(value=True),
+            ),
             Field("carried_from", "string", "Round the grade was set in, when carried over into this round."),
             _SOURCE,
             _EVIDENCE,
@@ -338,7 +383,7 @@ TABLES: tuple[Table, ...] = (
             ),
             Field("due", "date", "Earliest deadline stated for it (all deadlines: deadlines table)."),
             _SOURCE,
-            _EVIDENCE,
+            _evidence_copying("text"),
             _NOTE,
         ),
         ("finding_id",),
@@ -357,7 +402,7 @@ TABLES: tuple[Table, ...] = (
             Field("due", "date", "Deadline.", required=True),
             Field("requirement", "string", "What is due by then.", required=True),
             _SOURCE,
-            _EVIDENCE,
+            _evidence_copying("requirement"),
         ),
         ("finding_id", "due"),
         (_fk("finding_id", "findings", "finding_id"), _SOURCE_FK),
@@ -373,7 +418,7 @@ TABLES: tuple[Table, ...] = (
             Field("text", "string", "The response or action: verbatim when the source is shipped.", required=True),
             Field("published", "date", "When the response was published, where stated."),
             _SOURCE,
-            _EVIDENCE,
+            _evidence_copying("text"),
             _NOTE,
         ),
         ("response_id",),
@@ -432,6 +477,7 @@ TABLES: tuple[Table, ...] = (
                 "How much of date the source states: day, month (only the month) or year (only the year).",
                 required=True,
                 enum=vocab.DATE_PRECISIONS,
+                default=Default(value="day", when_set="date"),
             ),
             Field("phase", "string", "Monitoring phase.", required=True, enum=vocab.PHASES),
             Field(

@@ -10,6 +10,7 @@ import polars as pl
 
 from peelstats.analytics.panel import Panel, package_labels, package_panel, prepare
 from peelstats.errors import InputError
+from peelstats.names import resolve_force
 
 
 def is_package(data: Any) -> bool:
@@ -35,10 +36,14 @@ def check_known(value: Any, known: Iterable[Any], what: str, fn: str) -> None:
         return
     names = {str(v) for v in known if v is not None}
     if str(value) not in names:
+        import difflib
+
         listing = known_list(names)
         if len(listing) > 400:
             listing = listing[:400] + " ..."
-        raise InputError(f"{fn}: unknown {what} {value!r} (known: {listing})")
+        near = difflib.get_close_matches(str(value), sorted(names), n=1, cutoff=0.6)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        raise InputError(f"{fn}: unknown {what} {value!r}{hint} (known: {listing})")
 
 
 def apply_filters(
@@ -50,10 +55,15 @@ def apply_filters(
     level: str | None = None,
     fn: str,
 ) -> Panel:
-    """Keep one entity/force, theme and/or level, checking each name against the package or the panel."""
+    """Keep one entity/force, theme and/or level, checking each name against the package or the panel.
+
+    On the package a force may be named as people write it (:func:`peelstats.names.resolve_force`);
+    on a panel entities are matched exactly.
+    """
     frame = panel.frame
     if pkg is not None:
-        check_known(force, pkg.forces["force_id"].to_list(), "force", fn)
+        if force is not None:
+            force = resolve_force(force, pkg.forces, fn=fn)
         check_known(theme, pkg.themes["theme_id"].cast(pl.String).to_list(), "theme", fn)
     else:
         if force is not None:

@@ -33,7 +33,9 @@ def trajectories(
 
     ``data`` is a loaded :class:`~peelstats.Package` or a panel (polars, pandas or Arrow;
     see :mod:`peelstats.analytics.panel`). ``force``, ``theme`` and ``level`` filter, each
-    checked against the package or the panel. Positions use the scale size of the whole
+    checked against the package or the panel; on the package ``force`` may be named as
+    people write it ("Cleveland Police", "GMP", "the Met": :func:`peelstats.names.resolve_force`),
+    on a panel the entity is matched exactly. Positions use the scale size of the whole
     panel, so filtering never changes them.
 
     Returns one row per placed row, ordered by entity, theme and ``order``/``date``, with

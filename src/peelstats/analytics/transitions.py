@@ -220,7 +220,9 @@ def transitions(
 
     ``data`` is a loaded :class:`~peelstats.Package` or a panel (polars, pandas or Arrow;
     see :mod:`peelstats.analytics.panel` for the columns). Filters, each checked: ``force``
-    (the entity), ``theme``, ``level`` (pillar/question/area for the package) and
+    (the entity; on the package a force id, name or short form such as "GMP" or "the Met",
+    see :func:`peelstats.names.resolve_force`), ``theme``, ``level`` (pillar/question/area
+    for the package) and
     ``rounds=(from_round, to_round)`` (panels with ``round_id``; the earlier round first).
 
     Pairs crossing a break (a change of ``scale``, ``era`` or ``level``; for the package,

@@ -1,7 +1,8 @@
 """``peelstats check``: is the committed package exactly what the records build, and valid?
 
-Checks, in order: the records validate (including every evidence quote against its shipped
-text); the committed generated files equal a fresh build byte for byte; each resource's
+Checks, in order: the records validate (the named rules of :mod:`peelstats.curate.rules`,
+including every evidence quote against its shipped text and every shipped text against its
+pinned SHA-256); the committed generated files equal a fresh build byte for byte; each resource's
 bytes and hash match the descriptor; ``frictionless`` validates the package (schemas,
 primary and foreign keys). Returns a list of problems, empty when all is well.
 """

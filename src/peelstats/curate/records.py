@@ -1,21 +1,22 @@
 """Read and validate the curated YAML records into table rows.
 
 Every problem becomes one :class:`~peelstats.errors.RecordError` naming the file, the
-entry and what was expected. Nothing here writes files.
+entry and what was expected. Nothing here writes files. Reading checks each entry on its
+own (types, vocabularies, unknown fields, duplicate keys); :func:`load_records` then fills
+the schema's declared defaults (:mod:`peelstats.curate.defaults`) and runs the named
+cross-table rules (:mod:`peelstats.curate.rules`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from peelstats.curate.evidence import normalise, quote_in
 from peelstats.curate.meta import check_meta
 from peelstats.errors import RecordError
 from peelstats.schema import TABLES, Table, table
@@ -58,7 +59,6 @@ _DERIVED = {
     "finding_summaries": {"inspection_id"},
     "responses": {"inspection_id"},
     "deadlines": {"finding_id", "source_id"},
-    "sources": {"sha256"},
 }
 _EXTRA_KEYS = {
     "findings": {"deadlines"},
@@ -76,11 +76,16 @@ _INSPECTION_LISTS = (
 
 @dataclass(frozen=True)
 class Records:
-    """Validated rows of every table plus the package metadata and shipped documents."""
+    """Validated rows of every table plus the package metadata and shipped documents.
+
+    ``origin`` maps (table, primary key values) to the file and entry the row came from,
+    e.g. ``data/records/inspections/x/y.yaml: gradings[0] (area_id=...)``.
+    """
 
     tables: dict[str, list[Row]]
     meta: dict[str, Any]
     documents: dict[str, bytes]  # package-relative path -> bytes
+    origin: Mapping[tuple[str, tuple[Any, ...]], str] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- reading
@@ -181,6 +186,8 @@ def make_row(tbl: Table, raw: Mapping[str, Any], where: str, fixed: Mapping[str,
     """Check one entry against ``tbl``'s schema and return the typed row.
 
     ``fixed`` supplies columns the entry must not set itself (e.g. its inspection_id).
+    A required column with a schema default may be left empty here: the defaults are
+    filled in one step after reading (:func:`peelstats.curate.defaults.fill_defaults`).
     """
     raw = _mapping(raw, where, f"a {tbl.name} entry")
     fixed = fixed or {}
@@ -195,11 +202,8 @@ def make_row(tbl: Table, raw: Mapping[str, Any], where: str, fixed: Mapping[str,
             row[f.name] = fixed[f.name]
             continue
         value = coerce(raw.get(f.name), f.type, where, f.name)
-        if value is None and f.required and f.name not in _DERIVED.get(tbl.name, set()):
-            if f.type == "boolean" and tbl.name == "gradings" and f.name == "graded":
-                value = True
-            else:
-                raise RecordError(where, f"missing required field '{f.name}'")
+        if value is None and f.required and f.default is None and f.name not in _DERIVED.get(tbl.name, set()):
+            raise RecordError(where, f"missing required field '{f.name}'")
         if value is not None and f.enum is not None and value not in f.enum:
             raise RecordError(where, f"field '{f.name}': {value!r} is not one of: {', '.join(f.enum)}")
         if value is not None and f.minimum is not None and value < f.minimum:
@@ -346,9 +350,7 @@ def load_records(root: Path, extra: Iterable[Path] = ()) -> Records:
                     inside = doc_path.is_relative_to((package_dir / "data" / "documents").resolve())
                     if not row["document"].startswith("data/documents/") or not inside or not doc_path.is_file():
                         raise RecordError(where, f"field 'document': no file {row['document']} under data/documents/")
-                    data = doc_path.read_bytes()
-                    documents[row["document"]] = data
-                    row["sha256"] = hashlib.sha256(data).hexdigest()
+                    documents[row["document"]] = doc_path.read_bytes()
                 add("sources", row, where)
         for path in _yaml_files(folder / "inspections"):
             _load_inspection(path, _rel(path, root), add)
@@ -356,35 +358,21 @@ def load_records(root: Path, extra: Iterable[Path] = ()) -> Records:
             label, entries = _load_list(path, root, "monitoring")
             for i, raw in enumerate(entries):
                 where = f"{label}: {_label('monitoring', i, raw, 'force_id')}"
-                raw = _mapping(raw, where, "a monitoring event")
-                raw = {"date_precision": "day", **raw}
-                row = make_row(table("monitoring"), raw, where)
-                _check_precision(where, row, "date", "date_precision")
-                add("monitoring", row, where)
+                add("monitoring", make_row(table("monitoring"), raw, where), where)
 
-    records = Records(tables=tables, meta=meta, documents=documents)
-    check_references(records, origin)
+    # one explicit step fills the schema's defaults, then the named rules check (and never change) the rows
+    from peelstats.curate.defaults import fill_defaults  # imports this module
+    from peelstats.curate.rules import run_rules
+
+    records = fill_defaults(Records(tables=tables, meta=meta, documents=documents, origin=origin))
+    run_rules(records)
     return records
-
-
-def _check_precision(where: str, row: Row, date_col: str, precision_col: str) -> None:
-    """A month- or year-precision date is the period's first day; no precision without a date."""
-    value, precision = row[date_col], row[precision_col]
-    if value is None:
-        if precision is not None:
-            raise RecordError(where, f"field {precision_col!r}: set without {date_col!r}")
-        return
-    if precision != "day" and (value.day != 1 or (precision == "year" and value.month != 1)):
-        raise RecordError(where, f"field {date_col!r}: with {precision_col} month or year, use the period's first day")
 
 
 def _load_inspection(path: Path, label: str, add: Any) -> None:
     doc = _mapping(read_yaml(path, label), label, "an inspection record")
     top = {k: v for k, v in doc.items() if k not in _INSPECTION_LISTS}
-    if top.get("published") is not None:
-        top = {"published_precision": "day", **top}
     insp = make_row(table("inspections"), top, label)
-    _check_precision(label, insp, "published", "published_precision")
     iid = insp["inspection_id"]
     if path.stem != iid:
         raise RecordError(label, f"file name must be the inspection_id: expected {iid}.yaml")
@@ -431,137 +419,6 @@ def _load_inspection(path: Path, label: str, add: Any) -> None:
             if not isinstance(fid, str):
                 raise RecordError(where, f"field 'addresses': expected finding ids, got {fid!r}")
             add("response_findings", {"response_id": row["response_id"], "finding_id": fid}, where)
-
-
-# --------------------------------------------------------------------------- cross checks
-
-
-def check_references(records: Records, origin: Mapping[tuple[str, tuple[Any, ...]], str]) -> None:
-    """Foreign keys, scales, rounds, evidence quotes and the other rules across tables."""
-    t = records.tables
-
-    def where(name: str, row: Row) -> str:
-        tbl = table(name)
-        return origin.get((name, tuple(row[c] for c in tbl.primary_key)), name)
-
-    for tbl in TABLES:
-        for fk in tbl.foreign_keys:
-            targets = {tuple(r[c] for c in fk.reference) for r in t[fk.table]}
-            for row in t[tbl.name]:
-                key = tuple(row[c] for c in fk.fields)
-                if any(v is None for v in key):
-                    continue
-                if key not in targets:
-                    names = ", ".join(fk.fields)
-                    value = ", ".join(str(v) for v in key)
-                    raise RecordError(where(tbl.name, row), f"field '{names}': unknown {fk.table} id {value!r}")
-
-    scale_grades: dict[str, set[str]] = {}
-    for r in t["scales"]:
-        scale_grades.setdefault(r["scale_id"], set()).add(r["grade"])
-    rounds = {r["round_id"]: r for r in t["rounds"]}
-    for r in t["rounds"]:
-        if r["scale_id"] not in scale_grades:
-            raise RecordError(where("rounds", r), f"field 'scale_id': unknown scale {r['scale_id']!r}")
-    areas = {a["area_id"]: a for a in t["areas"]}
-    inspections = {i["inspection_id"]: i for i in t["inspections"]}
-    sources = {s["source_id"]: s for s in t["sources"]}
-    texts = {path: normalise(data.decode("utf-8", errors="replace")) for path, data in records.documents.items()}
-
-    for a in t["areas"]:
-        parent = areas.get(a["parent_id"]) if a["parent_id"] else None
-        if parent is not None and parent["round_id"] != a["round_id"]:
-            raise RecordError(where("areas", a), "field 'parent_id': the pillar belongs to another round")
-    seen_theme: dict[tuple[str, str], str] = {}
-    for a in t["areas"]:
-        if a["theme_id"] is None:
-            continue
-        key = (a["round_id"], a["theme_id"])
-        if key in seen_theme:
-            raise RecordError(
-                where("areas", a),
-                f"field 'theme_id': theme {a['theme_id']!r} already crosswalked to {seen_theme[key]} in this round",
-            )
-        seen_theme[key] = a["area_id"]
-
-    for i in t["inspections"]:
-        if i["kind"] == "pillar" and i["pillar"] is None:
-            raise RecordError(where("inspections", i), "field 'pillar': required for a pillar inspection")
-        if i["fieldwork_start"] and i["fieldwork_end"] and i["fieldwork_start"] > i["fieldwork_end"]:
-            raise RecordError(where("inspections", i), "fieldwork_start is after fieldwork_end")
-
-    for g in t["gradings"]:
-        w = where("gradings", g)
-        insp = inspections[g["inspection_id"]]
-        area = areas[g["area_id"]]
-        if insp["round_id"] != area["round_id"]:
-            raise RecordError(w, f"field 'area_id': {g['area_id']} is not an area of round {insp['round_id']}")
-        if not g["graded"] and g["grade"] is not None:
-            raise RecordError(w, "graded is false but a grade is given")
-        if g["grade"] is not None:
-            scale = rounds[area["round_id"]]["scale_id"]
-            if g["grade"] not in scale_grades[scale]:
-                raise RecordError(w, f"field 'grade': {g['grade']!r} is not on the {scale} scale of {area['round_id']}")
-            if not area["graded_in_round"] and g["carried_from"] is None:
-                raise RecordError(w, f"field 'grade': {g['area_id']} is not graded in its round")
-        if g["carried_from"] is not None:
-            if g["grade"] is None:
-                raise RecordError(w, "field 'carried_from': only a stated grade can be carried over")
-            if rounds[g["carried_from"]]["sequence"] >= rounds[area["round_id"]]["sequence"]:
-                raise RecordError(w, "field 'carried_from': must be an earlier round")
-
-    findings = {f["finding_id"]: f for f in t["findings"]}
-    for f in t["findings"]:
-        w = where("findings", f)
-        if f["area_id"] is not None:
-            insp = inspections[f["inspection_id"]]
-            if areas[f["area_id"]]["round_id"] != insp["round_id"]:
-                raise RecordError(w, f"field 'area_id': {f['area_id']} is not an area of round {insp['round_id']}")
-        if f["parent_id"] is not None:
-            parent = findings[f["parent_id"]]
-            if f["kind"] != "recommendation" or parent["kind"] != "cause-of-concern":
-                raise RecordError(w, "field 'parent_id': only a recommendation has a parent, and it must be a cause of concern")
-            if parent["inspection_id"] != f["inspection_id"]:
-                raise RecordError(w, "field 'parent_id': the cause of concern belongs to another inspection")
-
-    responses = {r["response_id"]: r for r in t["responses"]}
-    for link in t["response_findings"]:
-        r = responses[link["response_id"]]
-        if findings[link["finding_id"]]["inspection_id"] != r["inspection_id"]:
-            raise RecordError(
-                where("responses", r),
-                f"field 'addresses': {link['finding_id']} belongs to another inspection",
-            )
-
-    # evidence: verbatim in shipped texts, absent for unshipped sources
-    default_to_text = {"findings": "text", "responses": "text", "deadlines": "requirement"}
-    for tbl in TABLES:
-        if "evidence" not in tbl.columns:
-            continue
-        for row in t[tbl.name]:
-            src = sources[row["source_id"]]
-            w = where(tbl.name, row)
-            doc = src["document"]
-            if doc is None:
-                if row["evidence"] is not None:
-                    raise RecordError(
-                        w,
-                        f"field 'evidence': source {src['source_id']} ships no text, so no quote may be copied; "
-                        "describe it in 'note' in your own words",
-                    )
-                continue
-            quote = row["evidence"]
-            if quote is None and tbl.name in default_to_text:
-                quote = row[default_to_text[tbl.name]]
-                row["evidence"] = quote
-            if quote is None:
-                raise RecordError(w, f"field 'evidence': required, a verbatim quote from {doc}")
-            if len(normalise(quote)) < MIN_QUOTE:
-                raise RecordError(
-                    w, f"field 'evidence': {quote!r} is too short to identify a passage (at least {MIN_QUOTE} characters)"
-                )
-            if not quote_in(quote, texts[doc]):
-                raise RecordError(w, f"field 'evidence': quote not found verbatim in {doc}: {quote[:60]!r}")
 
 
 __all__ = ["Records", "coerce", "load_records", "make_row", "parse_yaml", "read_yaml"]
