@@ -18,7 +18,7 @@ import yaml
 
 import peelstats as ps
 from peelstats.export import export
-from peelstats.schema import TABLES
+from peelstats.schema import RESOURCES
 
 
 def test_versions_agree_everywhere(root: Path, pkg: ps.Package) -> None:
@@ -47,7 +47,7 @@ def test_citation_cff(root: Path, pkg: ps.Package) -> None:
 def test_data_dictionary_lists_every_table_and_column(root: Path, pkg: ps.Package) -> None:
     text = (root / "docs" / "DATA.md").read_text()
     assert f"v{pkg.version}" in text
-    for tbl in TABLES:
+    for tbl in RESOURCES:
         assert f"## {tbl.name}" in text
         assert f"Rows: {pkg.table(tbl.name).height}." in text
         for f in tbl.fields:
@@ -118,8 +118,9 @@ def test_wheel_and_sdist_install_and_load_without_checkout(root: Path, tmp_path:
     sdist = next(dist.glob("peelstats-*.tar.gz"))
     assert sdist.stat().st_size > 0
     names = zipfile.ZipFile(wheel).namelist()
-    for tbl in TABLES:
+    for tbl in RESOURCES:
         assert f"peelstats/_data/data/{tbl.name}.csv" in names
+    assert "peelstats/_data/data/grades.csv" in names
     assert "peelstats/_data/datapackage.json" in names and "peelstats/py.typed" in names
     env = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True, system_site_packages=True).create(env)
@@ -130,7 +131,7 @@ def test_wheel_and_sdist_install_and_load_without_checkout(root: Path, tmp_path:
     code = (
         "import peelstats, sys; p = peelstats.load(); "
         "assert 'site-packages' in peelstats.__file__ and '/work' not in str(p.path), (peelstats.__file__, p.path); "
-        "print(p.version, p.gradings.height)"
+        "assert p.grades_table.height > 0; print(p.version, p.gradings.height)"
     )
     clean = {"PATH": str(env / "bin"), "HOME": str(tmp_path)}
     out = subprocess.run([str(py), "-c", code], cwd=elsewhere, capture_output=True, text=True, env=clean)

@@ -137,13 +137,13 @@ def describe(name: str, pkg: Package | None = None) -> pl.DataFrame:
     """
     from peelstats import schema
 
-    if not isinstance(name, str) or name not in schema.TABLE_NAMES:
-        raise InputError(f"describe: no table {name!r}; tables: {', '.join(schema.TABLE_NAMES)}")
+    if not isinstance(name, str) or name not in schema.RESOURCE_NAMES:
+        raise InputError(f"describe: no table {name!r}; tables: {', '.join(schema.RESOURCE_NAMES)}")
     tbl = schema.table(name)
     refs = {col: f"{fk.table}.{ref}" for fk in tbl.foreign_keys for col, ref in zip(fk.fields, fk.reference, strict=True)}
     frame = None
-    if pkg is not None and hasattr(pkg, name):
-        frame = getattr(pkg, name)
+    if pkg is not None and hasattr(pkg, "table"):
+        frame = pkg.table(name)
     loaded = {c: str(t) for c, t in frame.schema.items()} if isinstance(frame, pl.DataFrame) else {}
     return pl.DataFrame(
         {

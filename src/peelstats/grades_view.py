@@ -8,30 +8,13 @@ import polars as pl
 
 from peelstats.errors import InputError
 from peelstats.names import resolve_force
+from peelstats.schema import table as schema_table
 
 if TYPE_CHECKING:
     from peelstats.package import Package
 
-COLUMNS: tuple[str, ...] = (
-    "force_id",
-    "force_name",
-    "round_id",
-    "round_title",
-    "level",
-    "area_id",
-    "area_title",
-    "theme_id",
-    "grade",
-    "rank",
-    "graded",
-    "carried_from",
-    "inspection_id",
-    "published",
-    "published_precision",
-    "source_kind",
-    "source_title",
-    "source_url",
-)
+#: The view's columns: those of the shipped ``grades`` resource, declared once in ``peelstats.schema``.
+COLUMNS: tuple[str, ...] = tuple(schema_table("grades").columns)
 
 
 def _pick(value: Any, known: list[str], what: str) -> Any:
@@ -60,7 +43,11 @@ def grades(
     the area was not graded; null when nothing is known), ``carried_from``,
     ``inspection_id``, ``published`` with ``published_precision``, and the grade's source:
     ``source_kind``, ``source_title``, ``source_url``. Every area a round grades has a row for
-    every force, so unknown cells are visible rather than missing.
+    every force, so unknown cells are visible rather than missing. Rows are ordered by force,
+    round, level (pillars first) and the area's order in its round.
+
+    The same table, unfiltered, ships in the data package as the ``grades`` resource
+    (``data/grades.csv``, ``pkg.grades_table``).
 
     Filters: ``force`` (a force id, name or short form: ``"Cleveland Police"``, ``"GMP"``,
     ``"the Met"``; see :func:`peelstats.names.resolve_force`), ``round``, ``level``, ``theme``.
@@ -97,7 +84,7 @@ def grades(
         )
         .join(ranks, left_on=["scale_id", pl.col("grade").cast(pl.String)], right_on=["scale_id", "_g"], how="left")
         .rename({"title": "area_title"})
-        .sort("force_id", "sequence", "level", "seq")
+        .sort("force_id", "sequence", "level", "seq", "area_id", "inspection_id", nulls_last=True, maintain_order=True)
     )
     conds = []
     if force is not None:

@@ -17,9 +17,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from peelstats.curate.derived import ORDERS, derived_rows
 from peelstats.curate.records import Records, Row, load_records
 from peelstats.errors import PeelstatsError
-from peelstats.schema import TABLES, Table
+from peelstats.schema import RESOURCES, Table
 
 #: Row order of each table (else its primary key).
 _ORDER: dict[str, tuple[str, ...]] = {
@@ -27,6 +28,7 @@ _ORDER: dict[str, tuple[str, ...]] = {
     "scales": ("scale_id", "rank"),
     "areas": ("round_id", "seq"),
     "findings": ("inspection_id", "seq"),
+    **ORDERS,
 }
 
 DESCRIPTOR = "datapackage.json"
@@ -62,7 +64,7 @@ def descriptor(records: Records, csvs: dict[str, bytes]) -> dict[str, Any]:
     meta = records.meta
     sources = sorted(records.tables["sources"], key=lambda s: s["source_id"])
     resources = []
-    for tbl in TABLES:
+    for tbl in RESOURCES:
         data = csvs[tbl.name]
         resources.append(
             {
@@ -71,6 +73,7 @@ def descriptor(records: Records, csvs: dict[str, bytes]) -> dict[str, Any]:
                 "profile": "tabular-data-resource",
                 "title": tbl.name.replace("_", " ").capitalize(),
                 "description": tbl.description,
+                **({"derived": True, "derivedFrom": list(tbl.derived_from)} if tbl.derived else {}),
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
@@ -103,7 +106,9 @@ def descriptor(records: Records, csvs: dict[str, bytes]) -> dict[str, Any]:
 
 def compile_records(records: Records) -> dict[str, bytes]:
     """Every generated file of the package, by path relative to the package root."""
-    csvs = {tbl.name: table_csv(tbl, records.tables[tbl.name]) for tbl in TABLES}
+    derived = derived_rows(records.tables)
+    rows = {**records.tables, **derived}
+    csvs = {tbl.name: table_csv(tbl, rows[tbl.name]) for tbl in RESOURCES}
     out = {f"data/{name}.csv": data for name, data in csvs.items()}
     desc = descriptor(records, csvs)
     out[DESCRIPTOR] = (json.dumps(desc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
@@ -111,14 +116,27 @@ def compile_records(records: Records) -> dict[str, bytes]:
     from peelstats.curate.dictionary import data_dictionary
 
     out["CITATION.cff"] = citation_cff(records.meta).encode("utf-8")
-    out["docs/DATA.md"] = data_dictionary(records).encode("utf-8")
+    out["docs/DATA.md"] = data_dictionary(records, derived).encode("utf-8")
     return out
 
 
+RECORDS_README = "data/records/README.md"
+
+
 def compile_package(root: Path, extra: Iterable[Path] = ()) -> dict[str, bytes]:
-    """Validate ``root/data/records`` and return the generated files (nothing written)."""
+    """Validate ``root/data/records`` and return the generated files (nothing written).
+
+    Besides the tables, descriptor, CITATION.cff and docs/DATA.md, the outputs include the
+    records README with its vocabulary section regenerated from the schema.
+    """
     records = load_records(Path(root) / "data" / "records", extra)
-    return compile_records(records)
+    out = compile_records(records)
+    readme = Path(root) / RECORDS_README
+    if readme.is_file():
+        from peelstats.curate.dictionary import records_readme
+
+        out[RECORDS_README] = records_readme(readme.read_text(encoding="utf-8"), RECORDS_README).encode("utf-8")
+    return out
 
 
 TMP_SUFFIX = ".peelstats-tmp"
