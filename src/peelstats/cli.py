@@ -168,6 +168,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     pkg = load(args.package)
     out = write_report(pkg, Path(args.out), force=args.force)
     print(f"wrote {out}")
+    if args.force:
+        from peelstats.report_force import resolve_force
+
+        print(f"wrote {out.parent / f'force-{resolve_force(pkg, args.force)}.html'}")
     return 0
 
 
@@ -231,9 +235,11 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--by", default="inspection", choices=["inspection", "force", "round"])
     sp.set_defaults(func=cmd_coverage)
 
-    sp = sub.add_parser("report", help="write a self-contained HTML report with the figures")
+    sp = sub.add_parser("report", help="write a self-contained national HTML report (and a force's page with --force)")
     with_package(sp)
-    sp.add_argument("--force", default="cleveland", help="force to feature (default: cleveland)")
+    sp.add_argument(
+        "--force", default=None, help="also write this force's page, e.g. cleveland (default: the national report only)"
+    )
     sp.add_argument("--out", default="peelstats-report", help="output folder (default: ./peelstats-report)")
     sp.set_defaults(func=cmd_report)
 
