@@ -133,7 +133,7 @@ def _draw_crowd(axis: Axes, rows: pl.DataFrame) -> None:
     counts = rows.group_by("_lx", "y").agg(n=pl.len())
     axis.scatter(counts["_lx"], counts["y"], s=(counts["n"] * 14 + 6).to_list(), color="#9e9e9e", alpha=0.45, lw=0, zorder=1)
     for x, y, n in counts.rows():
-        axis.text(x + 0.16, y, str(n), fontsize=6, color="#666", va="center")
+        axis.text(x + 0.17, y, str(n), fontsize=7, color="#555", va="center")
 
 
 _MAX_LINES = 6
@@ -215,7 +215,7 @@ def plot_trajectories(
         n = len(wanted)
         cols = min(3, n)
         rows_n = (n + cols - 1) // cols
-        fig = Figure(figsize=(5.0 * cols, 2.9 * rows_n + 0.9), layout="constrained")
+        fig = Figure(figsize=(4.4 * cols, 2.9 * rows_n + 1.0), layout="constrained")
         grid = fig.add_gridspec(rows_n, cols, wspace=0.12, hspace=0.08)
         for i, theme in enumerate(wanted):
             scales = [sc for sc in scale_order if data.filter((pl.col("theme") == theme) & (pl.col("_scale") == sc)).height]
@@ -226,7 +226,7 @@ def plot_trajectories(
                 axis = fig.add_subplot(cell[0, k])
                 panels.append((theme, sc, axis))
                 if k == 0:
-                    axis.set_title(_wrap(heads[theme]), fontsize=9, loc="left")
+                    axis.set_title(_wrap(heads[theme], 44), fontsize=10, loc="left")
                 if k > 0:
                     axis.yaxis.tick_right()
     cmap = plt.get_cmap("tab10")
@@ -251,9 +251,9 @@ def plot_trajectories(
                 if e0 != e1:
                     axis.axvline((x0 + x1) / 2, color="grey", ls="--", lw=1)
         ylabels = labels_of[sc]
-        axis.set_xticks(range(len(xs)), [xlabels[int(x)] for x in xs], rotation=40, ha="right", fontsize=7)
+        axis.set_xticks(range(len(xs)), [xlabels[int(x)] for x in xs], rotation=40, ha="right", fontsize=8)
         axis.set_xlim(-0.5, len(xs) - 0.5)
-        axis.set_yticks(range(len(ylabels)), [_ylabel(g) for g in ylabels], fontsize=7)
+        axis.set_yticks(range(len(ylabels)), [_ylabel(g) for g in ylabels], fontsize=8)
         axis.set_ylim(-0.5, len(ylabels) - 0.5)
         axis.grid(axis="y", alpha=0.3)
         if ax is not None and title:
@@ -270,14 +270,14 @@ def plot_trajectories(
         others = len([e for e in entities if e != picked])
         labels.append(f"{'other ' if picked is not None else 'all '}{others}: bubble size and number = how many had that grade")
     if handles and ax is None:
-        fig.legend(handles, labels, loc="outside lower center", ncol=min(len(handles), 4), fontsize=8, frameon=False)
+        fig.legend(handles, labels, loc="outside lower center", ncol=min(len(handles), 4), fontsize=9, frameon=False)
     elif handles:
         axis.legend(handles, labels, fontsize=7)
     if ax is None:
         fig.suptitle(title or "Grade trajectories", fontsize=12)
         fig.supxlabel(
             "Each scale has its own axis. Dashed line: grades before and after are not comparable. Hollow marker: carried over.",
-            fontsize=7,
+            fontsize=8,
             color="grey",
         )
     return fig

@@ -81,7 +81,7 @@ def latest_section(cells: pl.DataFrame) -> str:
         f"{h.esc('; '.join(notes))}. Every grade links to its source; <sup>c</sup> marks a grade carried over from "
         "an earlier round. Dates are printed only as precisely as they are known.</p></aside>"
     )
-    table = f"<div class='scroll'><table class='latest'>{''.join(bodies)}</table></div>"
+    table = "".join(f"<div class='scroll'><table class='latest'>{body}</table></div>" for body in bodies)
     return h.section("latest", _HEADINGS["latest"], caveat, h.grade_legend(_GRADES_5), table)
 
 

@@ -158,7 +158,10 @@ def findings_section(pkg: Package, force_id: str, name: str) -> str:
         return h.section("findings", _HEAD["findings"], f"<p>No findings are recorded for {h.esc(name)} yet.</p>")
     titles = pkg.inspections.select("inspection_id", inspection="title")
     cov = cov.join(titles, on="inspection_id", how="left").with_columns(
-        pl.col("inspection").str.replace(f" - {name}$", "").fill_null(pl.col("inspection_id"))
+        pl.col("inspection")
+        .str.replace(r"\s+-\s+An inspection of .*$", "")
+        .str.replace(" - " + name, "", literal=True)
+        .fill_null(pl.col("inspection_id"))
     )
     fig = plot_coverage(cov, label="inspection", title=f"{name}: findings and what followed")
     no_dates = int(cov["dated"].sum()) == 0

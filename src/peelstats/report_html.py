@@ -37,7 +37,8 @@ th{background:#f4f4f4;font-weight:600}td.num,th.num{text-align:right}
 tbody th.group{background:#e9eef3;text-align:left;font-size:1.05em}
 td.g{text-align:center}td.g a{color:inherit}
 .grid td.g{white-space:nowrap}
-table.latest{font-size:.76em}table.latest th{font-weight:600;font-size:.95em;min-width:5.5em}table.latest td.g{min-width:5.5em}
+table.latest{font-size:.76em}table.latest th{font-weight:600;font-size:.95em;min-width:5em}table.latest td.g{min-width:5em}
+.scroll+.scroll{margin-top:1em}
 td.unknown{color:#888;font-style:italic;background:repeating-linear-gradient(45deg,#fafafa,#fafafa 4px,#f0f0f0 4px,#f0f0f0 8px)}
 td.notgraded{color:#555;font-style:italic;background:#fff}
 .grid td.g{min-width:2.6em;padding:.15em .2em;font-size:.95em}
