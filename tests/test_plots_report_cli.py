@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import re
 import subprocess
 import sys
@@ -173,16 +175,21 @@ def _parse(path: Path) -> _Page:
 
 @pytest.fixture(scope="module")
 def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from peelstats.report import write_report
-
-    return write_report(ps.load(), tmp_path_factory.mktemp("national") / "out")
+    """``peelstats report --out DIR`` run once (no --force): the index path."""
+    out = tmp_path_factory.mktemp("national") / "out"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["report", "--out", str(out)]) == 0
+    return out / "index.html"
 
 
 @pytest.fixture(scope="module")
-def with_force(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from peelstats.report import write_report
-
-    return write_report(ps.load(), tmp_path_factory.mktemp("force") / "out", force="cleveland")
+def with_force(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """``peelstats report --force cleveland`` run once: the index path and what the command printed."""
+    out = tmp_path_factory.mktemp("force") / "out"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main(["report", "--out", str(out), "--force", "cleveland"]) == 0
+    return out / "index.html", printed.getvalue()
 
 
 def test_national_report_structure(pkg: ps.Package, national: Path) -> None:
@@ -235,9 +242,11 @@ def test_engage_rows_are_not_duplicated(pkg: ps.Package, national: Path) -> None
     assert len(rows) < pkg.monitoring.filter(pl.col("phase") == "engage").height  # two sources of one event: one row
 
 
-def test_force_page_only_with_force(pkg: ps.Package, with_force: Path) -> None:
-    force_page = with_force.parent / "force-cleveland.html"
-    assert force_page.is_file() and "href='force-cleveland.html'" in with_force.read_text()
+def test_force_page_only_with_force(pkg: ps.Package, with_force: tuple[Path, str]) -> None:
+    index, printed = with_force
+    force_page = index.parent / "force-cleveland.html"
+    assert force_page.is_file() and "href='force-cleveland.html'" in index.read_text()
+    assert printed.count("wrote") == 2 and str(force_page) in printed
     page = _parse(force_page)
     assert page.sections == ["trajectories", "judgments", "findings", "engage"]
     assert len(page.images) == 2 and all(src.startswith("data:image/png;base64,") for src in page.images)
@@ -288,17 +297,6 @@ def test_cli_unknown_force_is_one_clear_line(capsys: pytest.CaptureFixture[str])
     assert main(["trajectory", "--force", "gotham"]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and "gotham" in err and "\n" not in err
-
-
-def test_cli_report_writes_html(tmp_path: Path) -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "peelstats", "report", "--out", str(tmp_path / "r"), "--force", "cleveland"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert (tmp_path / "r" / "index.html").is_file() and (tmp_path / "r" / "force-cleveland.html").is_file()
-    assert out.stdout.count("wrote") == 2
 
 
 def test_import_is_light() -> None:

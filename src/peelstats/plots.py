@@ -64,7 +64,7 @@ def _scale_labels(data: pl.DataFrame) -> dict[str, list[str]]:
     grade = pl.col("grade").cast(pl.String) if has_grade else pl.lit(None, dtype=pl.String)
     categories: list[str] = []
     if has_grade and isinstance(data.schema["grade"], pl.Enum):
-        categories = [str(c) for c in data.schema["grade"].categories.to_list()]  # type: ignore[attr-defined]
+        categories = [str(c) for c in data.schema["grade"].categories.to_list()]
     seen = data.select("_scale", "rank", _g=grade, _n=size).unique()
     for sc in sorted(set(seen["_scale"].to_list())):
         sub = seen.filter(pl.col("_scale") == sc)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+from matplotlib.artist import Artist
+from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -107,21 +109,22 @@ def plot_engage_timeline(events: pl.DataFrame, *, until: dt.date | None = None, 
         rows = events.filter(pl.col("force_name") == name).sort("date").rows(named=True)
         start = next((r for r in rows if r["event"] == "entered"), None)
         stop = next((r for r in rows if r["event"] == "exited"), None)
-        x0 = start["date"] if start else rows[0]["date"]
-        x1 = stop["date"] if stop else end
-        ax.barh(i, (x1 - x0).days, left=x0, height=0.45, color="#d6604d", alpha=0.8 if stop else 0.45)
+        x0 = float(date2num(start["date"] if start else rows[0]["date"]))
+        x1 = float(date2num(stop["date"] if stop else end))
+        ax.barh(i, x1 - x0, left=x0, height=0.45, color="#d6604d", alpha=0.8 if stop else 0.45)
         if stop is None:
-            ax.text(x1, i, "  no exit recorded", va="center", fontsize=7, color="#555")
+            ax.text(x1, i, "  no exit recorded", va="center", fontsize=8, color="#555")
         for r in rows:
-            lo, hi = _span(r["date"], r["date_precision"])
+            lo, hi = (float(date2num(d)) for d in _span(r["date"], r["date_precision"]))
             if hi > lo:
-                ax.barh(i, (hi - lo).days, left=lo, height=0.75, color="#999", alpha=0.25)
+                ax.barh(i, hi - lo, left=lo, height=0.75, color="#999", alpha=0.25)
             marker, _ = _EVENT_MARK[str(r["event"])]
-            ax.plot(r["date"] if hi == lo else lo + (hi - lo) / 2, i, marker, color="#222", ms=5)
+            ax.plot((lo + hi) / 2, i, marker, color="#222", ms=5)
     ax.set_yticks(range(len(names)), names, fontsize=9)
     ax.invert_yaxis()
     ax.grid(axis="x", alpha=0.3)
-    handles = [Line2D([], [], marker=m, ls="", color="#222", label=lab) for m, lab in _EVENT_MARK.values()]
+    ax.xaxis_date()
+    handles: list[Artist] = [Line2D([], [], marker=m, ls="", color="#222", label=lab) for m, lab in _EVENT_MARK.values()]
     handles.append(Patch(facecolor="#999", alpha=0.25, label="date known only to the month or year"))
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=4, fontsize=8, frameon=False)
     fig.suptitle(title or "Forces in Engage (enhanced monitoring)", fontsize=11, x=0.01, ha="left")

@@ -8,6 +8,7 @@ inspectorate's break notes, and the Engage timeline. ``write_report(..., force=N
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import polars as pl
@@ -50,11 +51,11 @@ def latest_section(cells: pl.DataFrame) -> str:
         part = latest.filter(pl.col("round_id").is_null() if rnd is None else pl.col("round_id") == rnd)
         forces = part.select("force_id", "force_name").unique(maintain_order=True)
         if rnd is None:
-            rows = "".join(
+            none = "".join(
                 f"<tr><td>{h.esc(n)}</td><td colspan='3' class='unknown'>no grade recorded in any round</td></tr>"
                 for n in forces["force_name"]
             )
-            bodies.append(f"<tbody><tr><th class='group' colspan='4'>No grade recorded</th></tr>{rows}</tbody>")
+            bodies.append(f"<tbody><tr><th class='group' colspan='4'>No grade recorded</th></tr>{none}</tbody>")
             continue
         areas = part.select("area_id", "area_title", "seq").unique().sort("seq")
         head = "".join(f"<th>{h.esc(t)}</th>" for t in areas["area_title"])
@@ -116,7 +117,7 @@ def distribution_section(cells: pl.DataFrame) -> str:
     shown = counts.select("round_title", "level", "total", *cols).with_columns(
         known=pl.lit(1.0) - (pl.col("unknown") + (pl.col("not graded") if "not graded" in cols else 0)) / pl.col("total")
     )
-    headers = {
+    headers: dict[str, str] = {
         "round_title": "Round",
         "level": "Level",
         "total": "Cells",
@@ -270,18 +271,20 @@ def engage_section(pkg: Package) -> str:
     from peelstats.plots_national import plot_engage_timeline
 
     events = engage_events(pkg)
+    until = dt.date.fromisoformat(pkg.created[:10])
     merged = int(events["sources"].list.len().sum()) - events.height
     open_ = events.group_by("force_id").agg(out=(pl.col("event") == "exited").any()).filter(~pl.col("out")).height
     caveat = (
         f"<p>{events['force_id'].n_unique()} forces with recorded Engage events; {open_} with no exit recorded. "
         f"{events.height} events; {merged} further source{'s' * (merged != 1)} reporting an event already listed "
-        "are merged into its row. Dates known only to the month or year are printed that way and drawn as bands.</p>"
+        "are merged into its row. Dates known only to the month or year are printed that way and drawn as bands. "
+        f"A bar with no recorded exit runs to the dataset's date ({h.fmt_date(until, 'day')}).</p>"
         "<p>Forces in Engage before the inspectorate's published lists may be missing.</p>"
     )
     return h.section(
         "engage",
         _HEADINGS["engage"],
-        h.figure(h.png(plot_engage_timeline(events)), "Timeline of forces in Engage", caveat),
+        h.figure(h.png(plot_engage_timeline(events, until=until)), "Timeline of forces in Engage", caveat),
         engage_table(events),
     )
 

@@ -129,7 +129,8 @@ def judgments_section(pkg: Package, force_id: str) -> str:
             )
             level = h.esc(_LEVEL.get(str(r["level"]), ""))
             rows.append(
-                f"<tr><td>{indent}{h.esc(r['area_title'])}</td><td>{level}</td>{h.judgment_cell(r)}<td>{h.esc(when)}</td></tr>"
+                f"<tr><td>{indent}{h.esc(r['area_title'])}</td><td>{level}</td>{h.judgment_cell(r)}"
+                f"<td class='date'>{h.esc(when)}</td></tr>"
             )
         known = sub.filter(pl.col("status") == "known").height
         bodies.append(

@@ -35,7 +35,7 @@ table{border-collapse:collapse;font-size:.82em;margin:0}td,th{border:1px solid #
 text-align:left;vertical-align:top}
 th{background:#f4f4f4;font-weight:600}td.num,th.num{text-align:right}
 tbody th.group{background:#e9eef3;text-align:left;font-size:1.05em}
-td.g{text-align:center}td.g a{color:inherit}
+td.g{text-align:center}td.date{white-space:nowrap}td.g a{color:inherit}
 .grid td.g{white-space:nowrap}
 table.latest{font-size:.76em}table.latest th{font-weight:600;font-size:.95em;min-width:5em}table.latest td.g{min-width:5em}
 .scroll+.scroll{margin-top:1em}
@@ -55,7 +55,7 @@ img{max-width:100%;height:auto;border:1px solid #eee}
 code{background:#f4f4f4;padding:0 .2em}
 """
 
-_MONTHS = ("January", "February", "March", "April", "May", "June")
+_MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June")
 _MONTHS += ("July", "August", "September", "October", "November", "December")
 
 
