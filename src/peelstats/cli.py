@@ -412,6 +412,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     pkg = load(args.package)
     out = write_report(pkg, Path(args.out), force=args.force)
     print(f"wrote {out}")
+    if args.force:
+        from peelstats.report_force import resolve_force
+
+        print(f"wrote {out.parent / f'force-{resolve_force(pkg, args.force)}.html'}")
     return 0
 
 
@@ -545,9 +549,13 @@ def parser() -> argparse.ArgumentParser:
     with_format(sp, limit=True)
     sp.set_defaults(func=cmd_coverage)
 
-    sp = sub.add_parser("report", help="write a self-contained HTML report with the figures")
+    sp = sub.add_parser("report", help="write a self-contained national HTML report (and a force's page with --force)")
     with_package(sp)
-    sp.add_argument("--force", default="cleveland", help=force_help + " (default: cleveland)")
+    sp.add_argument(
+        "--force",
+        default=None,
+        help="also write this force's page: " + force_help + " (default: the national report only)",
+    )
     sp.add_argument("--out", default="peelstats-report", help="output folder (default: ./peelstats-report)")
     sp.set_defaults(func=cmd_report)
 
