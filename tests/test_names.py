@@ -172,10 +172,12 @@ def test_every_api_entry_point_accepts_names(pkg: ps.Package) -> None:
 
 
 def test_report_resolves_the_force_name(pkg: ps.Package) -> None:
-    from peelstats.report import build_report
+    from peelstats.report_force import resolve_force
 
+    assert resolve_force(pkg, "Cleveland Police") == "cleveland"
+    assert resolve_force(pkg, "the Met") == "metropolitan"
     with pytest.raises(ps.InputError, match="report: unknown force 'Gotham'"):
-        build_report(pkg, force="Gotham")
+        resolve_force(pkg, "Gotham")
 
 
 def test_a_panel_matches_entities_exactly() -> None:
