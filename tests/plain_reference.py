@@ -41,6 +41,8 @@ def prepare(
             raise Refused("grade without rank")
         if r["rank"] is not None and r["rank"] < 1:
             raise Refused("rank below 1")
+        if r["rank"] is not None and r["rank"] > 1000:
+            raise Refused("rank above the largest scale peelstats accepts")
         if r.get("graded") is False and r["rank"] is not None:
             raise Refused("graded false with a rank")
     biggest: dict[str, int] = {}
@@ -158,14 +160,22 @@ def transitions(
     }
 
 
+def position(r: dict[str, Any]) -> float | None:
+    """(rank - 1) / (size - 1), rounded to 12 places; None without a rank or size, or on a one-grade scale."""
+    size = r["scale_size"]
+    if r["rank"] is None or size is None or size <= 1:
+        return None
+    return round((r["rank"] - 1) / (size - 1), 12)
+
+
 def changes(rows: list[dict[str, Any]], *, include_carried: bool = False) -> Counter[tuple[Any, ...]]:
-    """Counter of (entity, theme, status, change, gap_before) over every placed row."""
+    """Counter of (entity, theme, status, change, gap_before, position) over every placed row."""
     placed, _, _ = prepare(rows)
     out: Counter[tuple[Any, ...]] = Counter()
     walked = {id(r): (p, gap) for r, p, gap in walk(placed, include_carried)}
     for r in placed:
         if id(r) not in walked:
-            out[(r["entity"], r["theme"], r["status"], None, False)] += 1
+            out[(r["entity"], r["theme"], r["status"], None, False, position(r))] += 1
             continue
         p, gap = walked[id(r)]
         if p is None:
@@ -174,5 +184,5 @@ def changes(rows: list[dict[str, Any]], *, include_carried: bool = False) -> Cou
             c = "not comparable"
         else:
             c = "improved" if r["rank"] > p["rank"] else "declined" if r["rank"] < p["rank"] else "unchanged"
-        out[(r["entity"], r["theme"], r["status"], c, gap)] += 1
+        out[(r["entity"], r["theme"], r["status"], c, gap, position(r))] += 1
     return out

@@ -93,7 +93,14 @@ def _trajectory_changes(frame: pl.DataFrame, **kw: Any) -> Counter[tuple[Any, ..
     except ps.InputError:
         return None
     return Counter(
-        (r["entity"], r["theme"], str(r["status"]), None if r["change"] is None else str(r["change"]), r["gap_before"])
+        (
+            r["entity"],
+            r["theme"],
+            str(r["status"]),
+            None if r["change"] is None else str(r["change"]),
+            r["gap_before"],
+            None if r["position"] is None else round(r["position"], 12),
+        )
         for r in t.iter_rows(named=True)
     )
 

@@ -52,6 +52,31 @@ def test_huge_eras_do_not_overflow() -> None:
     assert (r.comparable_pairs, r.excluded_breaks) == (100, 50)
 
 
+def test_ranks_that_are_scores_are_refused() -> None:
+    """A rank of 2^40 is a score, not a grade: one clear line, not a table of 2^40 labels."""
+    panel = pl.DataFrame({"entity": ["a"] * 3, "theme": ["t"] * 3, "date": [1, 2, 3], "rank": [1, 2**40, 5]})
+    with pytest.raises(ps.InputError, match=r"1 row\(s\) have a rank above 1,000 .*are these scores"):
+        ps.trajectories(panel)
+
+
+def test_many_large_scales_get_their_positions() -> None:
+    """70 scales of 1,000 grades: past the size of the position lookup, positions are computed."""
+    n = 70
+    panel = pl.DataFrame(
+        {
+            "entity": ["a"] * (2 * n),
+            "theme": [f"t{i}" for i in range(n) for _ in range(2)],
+            "date": [1, 2] * n,
+            "rank": [1000, 500] * n,
+            "scale": [f"s{i}" for i in range(n) for _ in range(2)],
+        }
+    )
+    t = ps.trajectories(panel)
+    assert t["scale_size"].unique().to_list() == [1000]
+    assert t["position"].to_list() == [1.0, 499 / 999] * n
+    assert t["change"].cast(pl.String).to_list() == ["first", "declined"] * n
+
+
 def test_huge_ids_and_negative_eras() -> None:
     p = pl.DataFrame(
         {

@@ -8,7 +8,7 @@ column         needed    meaning
 ``entity``     yes       who was judged (a force, a school): any type
 ``theme``      yes       what was judged: any type
 ``date``       yes       when: a date, a datetime or an integer period (a year, a wave)
-``rank``       one of    integer, 1 = worst; null = the judgment is not known
+``rank``       one of    integer, 1 = worst, at most 1,000; null = the judgment is not known
 ``grade``      the two   label of the grade; without ``rank`` it must be an ordered
                          ``pl.Enum`` (or pandas ordered ``Categorical``), worst first
 ``scale``      no        the grade scale (any type); a change of scale is a break
@@ -48,6 +48,9 @@ if TYPE_CHECKING:
     from peelstats.package import Package
 
 REQUIRED = ("entity", "theme", "date")
+#: The most grades a scale may have: ranks are grades (1 = worst), not scores, and each scale's
+#: labels are listed rank by rank.
+MAX_GRADES = 1000
 STATUSES: tuple[str, ...] = ("judgment", "carried", "no grade", "not graded", "no scale", "no era")
 STATUS = pl.Enum(list(STATUSES))
 MISSING: tuple[str, ...] = ("no grade", "not graded", "no scale", "no era")
@@ -203,6 +206,11 @@ def prepare(data: Any, *, name: str, labels: dict[str, list[str]] | None = None)
     if has_grade:
         refuse_if(rank.is_null() & pl.col("grade").is_not_null(), "have a grade but no rank", ["entity", "grade"])
     refuse_if(rank < 1, "have a rank below 1 (ranks run from 1 = worst)", ["entity", "rank"])
+    refuse_if(
+        rank > MAX_GRADES,
+        f"have a rank above {MAX_GRADES:,} (a grading scale has at most {MAX_GRADES:,} grades; are these scores?)",
+        ["entity", "rank"],
+    )
     scale_code = code(frame["scale"])
     frame = frame.with_columns(_scale=scale_code.codes)
     scale_values: list[Any] = [None, *(scale_code.values or [])]

@@ -17,6 +17,9 @@ CHANGES: tuple[str, ...] = ("first", "improved", "unchanged", "declined", "not c
 CHANGE = pl.Enum(list(CHANGES))
 
 
+_LOOKUP_LIMIT = 1 << 16  # entries of the position table; beyond it (huge ranks) position is computed
+
+
 class LeftOutWarning(UserWarning):
     """Rows of a panel were left out of an analytic; the message counts them by reason."""
 
@@ -97,6 +100,9 @@ def trajectories(
         codes["level"] = code(frame["level"]).codes
     ordered = pl.DataFrame(codes)
     del codes, run
+    # position from a small (scale x rank) table when every size is its scale's and the table stays small
+    top_rank = top_of(ordered["rank"])
+    lookup = not given_sizes and len(sizes or [None]) * (top_rank + 1) <= _LOOKUP_LIMIT
     linked = link(ordered, include_carried=include_carried, lazy=True)
     change = (
         pl.when(~pl.col("_has_prev"))
@@ -114,10 +120,10 @@ def trajectories(
         prev_rank=pl.when(pl.col("_has_prev")).then(pl.col("prev_rank").cast(pl.Int64)),
         change=pl.when(pl.col("_usable")).then(change),
         gap_before=pl.col("_has_prev") & pl.col("_gap"),
-        **({} if given_sizes else {"position": _position_of_codes(sizes, top_of(ordered["rank"]))}),
+        **({"position": _position_of_codes(sizes, top_rank)} if lookup else {}),
     ).collect(engine="streaming")
     del linked, ordered
-    if given_sizes:
+    if not lookup:
         size = pl.col("scale_size").cast(pl.Float64)
         computed = computed.with_columns(frame.select(position=pl.when(size > 1).then((pl.col("rank") - 1) / (size - 1))))
     out = frame.drop("_scale").with_columns(computed)
