@@ -324,18 +324,12 @@ def load_records(root: Path, extra: Iterable[Path] = ()) -> Records:
         base = {k: v for k, v in raw.items() if k != "grades"}
         for rank, grade in enumerate(grades, start=1):
             add("scales", make_row(table("scales"), {**base, "grade": grade, "rank": rank}, where), where)
-    label, themes = _load_list(ref / "themes.yaml", root, "themes")
-    for i, raw in enumerate(themes):
-        where = f"{label}: {_label('themes', i, raw, 'theme_id')}"
-        add("themes", make_row(table("themes"), raw, where), where)
-    label, rounds = _load_list(ref / "rounds.yaml", root, "rounds")
-    for i, raw in enumerate(rounds):
-        where = f"{label}: {_label('rounds', i, raw, 'round_id')}"
-        add("rounds", make_row(table("rounds"), raw, where), where)
-    label, areas = _load_list(ref / "areas.yaml", root, "areas")
-    for i, raw in enumerate(areas):
-        where = f"{label}: {_label('areas', i, raw, 'area_id')}"
-        add("areas", make_row(table("areas"), raw, where), where)
+    for name in ("themes", "rounds", "areas"):
+        id_col = table(name).primary_key[0]
+        label, entries = _load_list(ref / f"{name}.yaml", root, name)
+        for i, raw in enumerate(entries):
+            where = f"{label}: {_label(name, i, raw, id_col)}"
+            add(name, make_row(table(name), raw, where), where)
 
     folders = [root, *[Path(e) for e in extra]]
     documents: dict[str, bytes] = {}
