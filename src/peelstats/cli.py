@@ -189,7 +189,7 @@ class _VersionAction(argparse.Action):
 def cmd_info(args: argparse.Namespace) -> int:
     import polars as pl
 
-    from peelstats.coverage_report import coverage_markdown, coverage_table
+    from peelstats.coverage_report import coverage_markdown, coverage_table, dating_table
     from peelstats.package import load
 
     pkg = load(args.package)
@@ -215,6 +215,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         }
         if args.coverage:
             about["coverage"] = json.loads(frame_json(coverage_table(pkg)))
+            about["dates"] = json.loads(frame_json(dating_table(pkg)))
         print(json.dumps(about, ensure_ascii=False, indent=1))
         return 0
     print(f"{pkg.title}")
@@ -225,6 +226,9 @@ def cmd_info(args: argparse.Namespace) -> int:
         print()
         print("Grading coverage (force x graded area cells per round):")
         emit(coverage_table(pkg), "table")
+        print()
+        print("Publication dates (inspections per round; null round: letters and accelerated causes of concern):")
+        emit(dating_table(pkg), "table")
     print()
     print("Cite as:")
     print(pkg.cite("text"))
@@ -458,7 +462,11 @@ def parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("info", help="version, table row counts and the citation")
     with_package(sp)
-    sp.add_argument("--coverage", action="store_true", help="also print known/unknown/not-graded cells per round")
+    sp.add_argument(
+        "--coverage",
+        action="store_true",
+        help="also print known/unknown/not-graded cells and forces with none known per round, and publication-date coverage",
+    )
     sp.add_argument("--markdown", action="store_true", help="print only the coverage table, as Markdown")
     sp.add_argument(
         "--format",

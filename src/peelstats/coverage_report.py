@@ -42,7 +42,8 @@ def coverage_table(pkg: Package, level: str | None = None) -> pl.DataFrame:
 
     Columns: ``round_id``, ``level``, ``cells`` (forces x areas), ``known`` (a grade is
     recorded), ``not_graded`` (a source says not graded), ``unknown`` (neither),
-    ``known_share`` (known / cells).
+    ``known_share`` (known / cells), ``forces_with_none`` (forces with no known grade at that
+    round and level).
     """
     areas = pkg.areas.filter(pl.col("graded_in_round"))
     if level is not None:
@@ -58,6 +59,12 @@ def coverage_table(pkg: Package, level: str | None = None) -> pl.DataFrame:
     joined = cells.join(judged, on=["force_id", "area_id"], how="left").with_columns(
         pl.col("known").fill_null(False), pl.col("not_graded").fill_null(False)
     )
+    forces_with_none = (
+        joined.group_by("round_id", "level", "force_id")
+        .agg(pl.col("known").any())
+        .group_by("round_id", "level")
+        .agg(forces_with_none=(~pl.col("known")).sum())
+    )
     out = (
         joined.group_by("round_id", "level")
         .agg(
@@ -67,23 +74,57 @@ def coverage_table(pkg: Package, level: str | None = None) -> pl.DataFrame:
         )
         .with_columns(unknown=pl.col("cells") - pl.col("known") - pl.col("not_graded"))
         .with_columns(known_share=(pl.col("known") / pl.col("cells")).round(3))
+        .join(forces_with_none, on=["round_id", "level"])
         .join(pkg.rounds.select("round_id", "sequence"), on="round_id")
         .sort("sequence", "level")
         .drop("sequence")
     )
-    return out.with_columns(pl.col("cells", "known", "not_graded", "unknown").cast(pl.Int64))
+    return out.with_columns(pl.col("cells", "known", "not_graded", "unknown", "forces_with_none").cast(pl.Int64))
+
+
+def dating_table(pkg: Package) -> pl.DataFrame:
+    """Per round, how many inspections have a publication date and how precise it is.
+
+    Inspections outside a round (revisit letters, accelerated causes of concern) form the row
+    with a null ``round_id``, last. Columns: ``round_id``, ``inspections``, ``dated``
+    (``published`` is known), ``to_the_day``, ``month_or_year`` (``published_precision`` is
+    ``month`` or ``year``), ``dated_share`` (dated / inspections).
+    """
+    ins = pkg.inspections
+    out = (
+        ins.group_by("round_id")
+        .agg(
+            inspections=pl.len(),
+            dated=pl.col("published").is_not_null().sum(),
+            to_the_day=(pl.col("published").is_not_null() & (pl.col("published_precision") == "day")).sum(),
+            month_or_year=(pl.col("published").is_not_null() & pl.col("published_precision").is_in(["month", "year"])).sum(),
+        )
+        .with_columns(dated_share=(pl.col("dated") / pl.col("inspections")).round(3))
+        .join(pkg.rounds.select("round_id", "sequence"), on="round_id", how="left")
+        .sort("sequence", nulls_last=True)
+        .drop("sequence")
+    )
+    return out.with_columns(pl.col("inspections", "dated", "to_the_day", "month_or_year").cast(pl.Int64))
 
 
 def coverage_markdown(pkg: Package) -> str:
     """The :func:`coverage_table` as a Markdown table (the one the README shows)."""
     table = coverage_table(pkg)
     lines = [
-        "| round | level | cells | known | not graded | unknown | known share |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| round | level | cells | known | not graded | unknown | known share | forces with none known |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in table.iter_rows(named=True):
         lines.append(
             f"| {r['round_id']} | {r['level']} | {r['cells']} | {r['known']} | {r['not_graded']} | {r['unknown']} "
-            f"| {r['known_share']:.1%} |"
+            f"| {r['known_share']:.1%} | {r['forces_with_none']} |"
         )
+    dates = dating_table(pkg)
+    total, dated = int(dates["inspections"].sum()), int(dates["dated"].sum())
+    rough = int(dates["month_or_year"].sum())
+    lines += [
+        "",
+        f"Inspections with a publication date: {dated} of {total} ({dated / total:.1%}); "
+        f"{rough} of them known only to the month or year.",
+    ]
     return "\n".join(lines)
