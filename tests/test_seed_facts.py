@@ -96,7 +96,8 @@ def test_2016_dated_deadlines(pkg: ps.Package) -> None:
     assert d["due"].to_list() == [dt.date(2017, 5, 1), dt.date(2017, 6, 1)]
     f = pkg.findings.filter(pl.col("finding_id") == "cleveland-peel-2016-effectiveness-afi-07")
     assert f["due"][0] == dt.date(2017, 5, 1)
-    assert pkg.findings.filter(pl.col("due").is_not_null()).height == 1
+    cleveland = pkg.findings.filter(pl.col("finding_id").str.starts_with("cleveland-"))
+    assert cleveland.filter(pl.col("due").is_not_null()).height == 1
 
 
 def test_2016_responses_cover_all_afis(pkg: ps.Package) -> None:
