@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 import peelstats as ps
-from peelstats.coverage_report import coverage_markdown, coverage_table, dating_table
+from peelstats.coverage_report import coverage_markdown, coverage_table, dating_table, forces_without_grades
 
 
 def _rows(root: Path, name: str) -> list[dict[str, str]]:
@@ -95,3 +95,23 @@ def test_forces_with_none_counts_a_force_without_grades(pkg: ps.Package) -> None
     row = after.filter(pl.col("round_id") == "peel-2017", pl.col("level") == "pillar")
     assert ins.len() == 3
     assert row["forces_with_none"].item() == before + 1
+
+
+def test_forces_without_grades_names_the_counted_forces(root: Path, pkg: ps.Package) -> None:
+    forces = {r["force_id"]: r["name"] for r in _rows(root, "forces")}
+    areas = {r["area_id"]: (r["round_id"], r["level"]) for r in _rows(root, "areas") if r["graded_in_round"] == "true"}
+    force_of = {r["inspection_id"]: r["force_id"] for r in _rows(root, "inspections")}
+    known = {
+        (force_of[g["inspection_id"]], *areas[g["area_id"]])
+        for g in _rows(root, "gradings")
+        if g["grade"] and g["area_id"] in areas
+    }
+    levels = set(areas.values())
+    want = sorted((rnd, level, f) for rnd, level in levels for f in forces if (f, rnd, level) not in known)
+    got = forces_without_grades(pkg)
+    assert sorted(zip(got["round_id"], got["level"], got["force_id"], strict=True)) == want
+    assert got["name"].to_list() == [forces[f] for f in got["force_id"]]
+    counted = coverage_table(pkg).select("round_id", "level", "forces_with_none")
+    per = got.group_by("round_id", "level").len()
+    joined = counted.join(per, on=["round_id", "level"], how="left").fill_null(0)
+    assert (joined["forces_with_none"] == joined["len"]).all()

@@ -189,7 +189,7 @@ class _VersionAction(argparse.Action):
 def cmd_info(args: argparse.Namespace) -> int:
     import polars as pl
 
-    from peelstats.coverage_report import coverage_markdown, coverage_table, dating_table
+    from peelstats.coverage_report import coverage_markdown, coverage_table, dating_table, forces_without_grades
     from peelstats.package import load
 
     pkg = load(args.package)
@@ -216,6 +216,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         if args.coverage:
             about["coverage"] = json.loads(frame_json(coverage_table(pkg)))
             about["dates"] = json.loads(frame_json(dating_table(pkg)))
+            about["forces_without_grades"] = json.loads(frame_json(forces_without_grades(pkg)))
         print(json.dumps(about, ensure_ascii=False, indent=1))
         return 0
     print(f"{pkg.title}")
@@ -226,6 +227,11 @@ def cmd_info(args: argparse.Namespace) -> int:
         print()
         print("Grading coverage (force x graded area cells per round):")
         emit(coverage_table(pkg), "table")
+        none = forces_without_grades(pkg).filter(pl.col("level") == "area")
+        if none.height:
+            print()
+        for (rnd,), group in none.group_by("round_id", maintain_order=True):
+            print(f"{rnd}: no known grade for {', '.join(group['name'].to_list())}")
         print()
         print("Publication dates (inspections per round; null round: letters and accelerated causes of concern):")
         emit(dating_table(pkg), "table")

@@ -82,6 +82,28 @@ def coverage_table(pkg: Package, level: str | None = None) -> pl.DataFrame:
     return out.with_columns(pl.col("cells", "known", "not_graded", "unknown", "forces_with_none").cast(pl.Int64))
 
 
+def forces_without_grades(pkg: Package) -> pl.DataFrame:
+    """The forces with no known grade at a round and level (the ``forces_with_none`` of :func:`coverage_table`).
+
+    Columns: ``round_id``, ``level``, ``force_id``, ``name`` (the force's name), ``not_graded``
+    (cells a source states were not graded), ``unknown`` (cells no source states), sorted by
+    round, level and force.
+    """
+    cells = grading_cells(pkg)
+    per_force = cells.group_by("round_id", "level", "force_id").agg(
+        known=(pl.col("status") == "known").sum(),
+        not_graded=(pl.col("status") == "not graded").sum(),
+        unknown=(pl.col("status") == "unknown").sum(),
+    )
+    return (
+        per_force.filter(pl.col("known") == 0)
+        .join(pkg.forces.select("force_id", "name"), on="force_id", how="left")
+        .join(pkg.rounds.select("round_id", "sequence"), on="round_id")
+        .sort("sequence", "level", "force_id")
+        .select("round_id", "level", "force_id", "name", pl.col("not_graded", "unknown").cast(pl.Int64))
+    )
+
+
 def dating_table(pkg: Package) -> pl.DataFrame:
     """Per round, how many inspections have a publication date and how precise it is.
 
