@@ -264,6 +264,21 @@ def test_force_page_only_with_force(pkg: ps.Package, with_force: tuple[Path, str
     assert any("2019" in " ".join(r) and "entered" in " ".join(r) for r in page.tables["engage"])
 
 
+def test_a_rerun_leaves_only_the_pages_it_links(pkg: ps.Package, tmp_path: Path) -> None:
+    from peelstats.report import write_report
+
+    out = tmp_path / "report"
+    write_report(pkg, out, force="cleveland")
+    (out / "notes.txt").write_text("mine")
+    (out / "force-gotham.html").write_text("not a force of the package")
+    write_report(pkg, out, force="durham")
+    assert sorted(p.name for p in out.iterdir()) == ["force-durham.html", "force-gotham.html", "index.html", "notes.txt"]
+    assert "force-durham.html" in (out / "index.html").read_text()
+    write_report(pkg, out)
+    assert sorted(p.name for p in out.iterdir()) == ["force-gotham.html", "index.html", "notes.txt"]
+    assert not re.search(r"href='force-[a-z-]+\.html'", (out / "index.html").read_text())
+
+
 def test_report_force_names_go_through_the_grades_view(pkg: ps.Package, tmp_path: Path) -> None:
     from peelstats.report import write_report
     from peelstats.report_force import resolve_force

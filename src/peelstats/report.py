@@ -331,7 +331,9 @@ def write_report(pkg: Package, out: Path, force: str | None = None) -> Path:
     """Write ``index.html`` (national) into ``out`` (created if needed) and return its path.
 
     With ``force`` (a force as :func:`peelstats.grades` accepts it) also write
-    ``force-<force_id>.html``, linked from the national page.
+    ``force-<force_id>.html``, linked from the national page. A force page that an earlier run
+    left in ``out`` (``force-<id>.html`` for a force id of the package) is removed, so the folder
+    holds only the pages the national page links to; other files are left alone.
     """
     from peelstats.export import prepare_folder
 
@@ -348,4 +350,8 @@ def write_report(pkg: Package, out: Path, force: str | None = None) -> Path:
         (out / page_name).write_text(force_html, encoding="utf-8")
     path = out / "index.html"
     path.write_text(build_report(pkg, force_page=page_name), encoding="utf-8")
+    for other in pkg.forces["force_id"].to_list():
+        stale = out / f"force-{other}.html"
+        if stale.name != page_name and stale.is_file():
+            stale.unlink()
     return path
