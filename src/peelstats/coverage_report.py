@@ -34,50 +34,46 @@ def grading_cells(pkg: Package) -> pl.DataFrame:
     )
 
 
+def _per_force(pkg: Package) -> pl.DataFrame:
+    """Per round, level and force: the counts of known, not graded and unknown cells of :func:`grading_cells`."""
+    status = pl.col("status")
+    return (
+        grading_cells(pkg)
+        .group_by("round_id", "level", "force_id")
+        .agg(
+            known=(status == "known").sum(),
+            not_graded=(status == "not graded").sum(),
+            unknown=(status == "unknown").sum(),
+        )
+    )
+
+
 def coverage_table(pkg: Package, level: str | None = None) -> pl.DataFrame:
     """Per round, the force x graded-area cells that are known, not graded, or unknown.
 
-    A cell is one force and one area that the round grades (``areas.graded_in_round``).
-    ``level`` limits to ``pillar``, ``question`` or ``area`` rows of ``areas``.
+    A cell is one force and one area that the round grades (``areas.graded_in_round``); the
+    cells are those of :func:`grading_cells`. ``level`` limits to ``pillar``, ``question`` or
+    ``area`` rows of ``areas``.
 
     Columns: ``round_id``, ``level``, ``cells`` (forces x areas), ``known`` (a grade is
     recorded), ``not_graded`` (a source says not graded), ``unknown`` (neither),
     ``known_share`` (known / cells), ``forces_with_none`` (forces with no known grade at that
     round and level).
     """
-    areas = pkg.areas.filter(pl.col("graded_in_round"))
+    per_force = _per_force(pkg)
     if level is not None:
-        areas = areas.filter(pl.col("level") == level)
-    forces = pkg.forces.select("force_id")
-    cells = forces.join(areas.select("area_id", "round_id", "level"), how="cross")
-    judged = pkg.gradings.join(pkg.inspections.select("inspection_id", "force_id"), on="inspection_id").select(
-        "force_id",
-        "area_id",
-        known=pl.col("grade").is_not_null(),
-        not_graded=~pl.col("graded"),
-    )
-    joined = cells.join(judged, on=["force_id", "area_id"], how="left").with_columns(
-        pl.col("known").fill_null(False), pl.col("not_graded").fill_null(False)
-    )
-    forces_with_none = (
-        joined.group_by("round_id", "level", "force_id")
-        .agg(pl.col("known").any())
-        .group_by("round_id", "level")
-        .agg(forces_with_none=(~pl.col("known")).sum())
-    )
+        per_force = per_force.filter(pl.col("level") == level)
     out = (
-        joined.group_by("round_id", "level")
+        per_force.group_by("round_id", "level")
         .agg(
-            cells=pl.len(),
-            known=pl.col("known").sum(),
-            not_graded=pl.col("not_graded").sum(),
+            pl.col("known", "not_graded", "unknown").sum(),
+            forces_with_none=(pl.col("known") == 0).sum(),
         )
-        .with_columns(unknown=pl.col("cells") - pl.col("known") - pl.col("not_graded"))
+        .with_columns(cells=pl.col("known") + pl.col("not_graded") + pl.col("unknown"))
         .with_columns(known_share=(pl.col("known") / pl.col("cells")).round(3))
-        .join(forces_with_none, on=["round_id", "level"])
         .join(pkg.rounds.select("round_id", "sequence"), on="round_id")
         .sort("sequence", "level")
-        .drop("sequence")
+        .select("round_id", "level", "cells", "known", "not_graded", "unknown", "known_share", "forces_with_none")
     )
     return out.with_columns(pl.col("cells", "known", "not_graded", "unknown", "forces_with_none").cast(pl.Int64))
 
@@ -89,14 +85,9 @@ def forces_without_grades(pkg: Package) -> pl.DataFrame:
     (cells a source states were not graded), ``unknown`` (cells no source states), sorted by
     round, level and force.
     """
-    cells = grading_cells(pkg)
-    per_force = cells.group_by("round_id", "level", "force_id").agg(
-        known=(pl.col("status") == "known").sum(),
-        not_graded=(pl.col("status") == "not graded").sum(),
-        unknown=(pl.col("status") == "unknown").sum(),
-    )
     return (
-        per_force.filter(pl.col("known") == 0)
+        _per_force(pkg)
+        .filter(pl.col("known") == 0)
         .join(pkg.forces.select("force_id", "name"), on="force_id", how="left")
         .join(pkg.rounds.select("round_id", "sequence"), on="round_id")
         .sort("sequence", "level", "force_id")
