@@ -269,17 +269,26 @@ def plot_trajectories(
         handles.append(Line2D([], [], marker="o", ls="", color="#9e9e9e", alpha=0.6, ms=9))
         others = len([e for e in entities if e != picked])
         labels.append(f"{'other ' if picked is not None else 'all '}{others}: bubble size and number = how many had that grade")
+    note = "Each scale has its own axis. Dashed line: grades before and after are not comparable. Hollow marker: carried over."
     if handles and ax is None:
-        fig.legend(handles, labels, loc="outside lower center", ncol=min(len(handles), 4), fontsize=9, frameon=False)
+        # the note is the legend's title, so the two share the space below the panels instead of overlapping
+        legend = fig.legend(
+            handles,
+            labels,
+            loc="outside lower center",
+            ncol=min(len(handles), 4),
+            fontsize=9,
+            frameon=False,
+            title=note,
+            title_fontsize=8,
+        )
+        legend.get_title().set_color("grey")
     elif handles:
         axis.legend(handles, labels, fontsize=7)
     if ax is None:
         fig.suptitle(title or "Grade trajectories", fontsize=12)
-        fig.supxlabel(
-            "Each scale has its own axis. Dashed line: grades before and after are not comparable. Hollow marker: carried over.",
-            fontsize=8,
-            color="grey",
-        )
+        if not handles:
+            fig.supxlabel(note, fontsize=8, color="grey")
     return fig
 
 
