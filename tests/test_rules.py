@@ -248,6 +248,22 @@ def _add(name: str, **values: Any) -> Break:
     return apply
 
 
+def _web_at(url: str) -> Break:
+    return _set("sources", {"source_id": "web"}, url=url)
+
+
+def _add_source(source_id: str, url: str) -> Break:
+    return _add(
+        "sources",
+        source_id=source_id,
+        title="A page",
+        publisher="HMICFRS",
+        kind="inspectorate-page",
+        licence="OGL-UK-3.0",
+        url=url,
+    )
+
+
 def _all(*breaks: Break) -> Break:
     def apply(t: Tables, docs: dict[str, bytes]) -> None:
         for b in breaks:
@@ -558,6 +574,27 @@ CASES: list[tuple[str, str, Break, str, str]] = [
         "monitoring[1]",
         "on 2019-08-31, before it entered on 2019-09 (month)",
     ),
+    (
+        "source-once-per-page",
+        "same-address",
+        _all(_web_at("https://example.org/report/"), _set("sources", {"source_id": "news"}, url="https://example.org/report/")),
+        "sources[1]",
+        "the page https://example.org/report/ is already source 'web'",
+    ),
+    (
+        "source-once-per-page",
+        "same-page-other-spelling",
+        _all(
+            _web_at("https://www.justiceinspectorates.gov.uk/hmicfrs/peel-assessments/peel-2016/cleveland"),
+            _set(
+                "sources",
+                {"source_id": "news"},
+                url="http://justiceinspectorates.gov.uk/hmic/peel-assessments/peel-2016/cleveland/?",
+            ),
+        ),
+        "sources[1]",
+        "already source 'web'",
+    ),
 ]
 
 #: Breaks that look wrong but are fine: each rule must still pass.
@@ -605,6 +642,22 @@ FINE: list[tuple[str, Break]] = [
     ("sources-disagree-on-the-total", _set("grade_summaries", {"source_id": "news"}, of_total=4)),
     ("counts-under-total", _set("grade_summaries", {"source_id": "news"}, grade="outstanding", count=0)),
     ("no-total", _set_all("grade_summaries", of_total=None)),
+    (
+        "an-interim-capture-of-a-page",
+        _all(_web_at("https://example.org/force/"), _add_source("web-interim", "http://example.org/force")),
+    ),
+    (
+        "a-questions-view-of-a-page",
+        _all(
+            _web_at("https://example.org/force/effectiveness/"),
+            _add_source("web-questions", "https://example.org/force/effectiveness/"),
+        ),
+    ),
+    (
+        "two-pages-of-one-site",
+        _all(_web_at("https://example.org/?p=1"), _set("sources", {"source_id": "news"}, url="https://example.org/?p=2")),
+    ),
+    ("sources-without-an-address", _set_all("sources", url=None)),
 ]
 
 

@@ -132,6 +132,43 @@ def _document_hash(v: RecordsView) -> Iterator[RecordError]:
             )
 
 
+_SNAPSHOT_SUFFIXES = ("-interim", "-questions")
+
+
+def page_address(url: str) -> str:
+    """``url`` reduced to the page it names: no scheme, no ``www.``, no trailing ``/`` or ``?``,
+    and the inspectorate's old ``/hmic/`` path as its ``/hmicfrs/`` one (both serve one page)."""
+    address = re.sub(r"^[a-z]+://", "", url.strip(), flags=re.IGNORECASE)
+    host, _, path = address.partition("/")
+    host = host.lower().removeprefix("www.")
+    path = re.sub(r"[/?]+$", "", path)
+    if path.startswith("hmic/"):
+        path = "hmicfrs/" + path.removeprefix("hmic/")
+    return f"{host}/{path}"
+
+
+@rule(
+    "source-once-per-page",
+    "A page is one source: two records share an address (up to http/https, www., a trailing / or ?, "
+    "/hmic/ for /hmicfrs/) only when all but one are other captures of it, their ids ending "
+    + " or ".join(_SNAPSHOT_SUFFIXES)
+    + " (a page stored before its final grades, or its questions view).",
+)
+def _source_once(v: RecordsView) -> Iterator[RecordError]:
+    first: dict[str, FrozenRow] = {}
+    for s in v.tables["sources"]:
+        if s["url"] is None or s["source_id"].endswith(_SNAPSHOT_SUFFIXES):
+            continue
+        page = page_address(s["url"])
+        seen = first.setdefault(page, s)
+        if seen is not s:
+            yield RecordError(
+                v.where("sources", s),
+                f"field 'url': the page {s['url']} is already source {seen['source_id']!r}; cite that id "
+                f"(or, for another capture of the page, end this id in {' or '.join(_SNAPSHOT_SUFFIXES)})",
+            )
+
+
 # --------------------------------------------------------------------------- reference tables
 
 
