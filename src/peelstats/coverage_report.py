@@ -6,6 +6,21 @@ import polars as pl
 
 from peelstats.package import Package
 
+CELL_STATUSES: tuple[str, ...] = ("known", "not graded", "unknown")
+
+
+def cell_status() -> pl.Expr:
+    """A graded cell's status from its ``grade`` and ``graded`` columns (pl.Enum of :data:`CELL_STATUSES`):
+    ``known`` when a grade is stated, ``not graded`` when a source says so, else ``unknown``."""
+    return (
+        pl.when(pl.col("grade").is_not_null())
+        .then(pl.lit("known"))
+        .when(pl.col("graded") == False)  # noqa: E712 - null-aware comparison
+        .then(pl.lit("not graded"))
+        .otherwise(pl.lit("unknown"))
+        .cast(pl.Enum(list(CELL_STATUSES)))
+    )
+
 
 def grading_cells(pkg: Package) -> pl.DataFrame:
     """Every force x graded area of every round, with its status: every cell known or explicitly unknown.
@@ -21,14 +36,7 @@ def grading_cells(pkg: Package) -> pl.DataFrame:
     )
     return (
         cells.join(judged, on=["force_id", "area_id"], how="left")
-        .with_columns(
-            status=pl.when(pl.col("grade").is_not_null())
-            .then(pl.lit("known"))
-            .when(pl.col("graded") == False)  # noqa: E712 - null-aware comparison
-            .then(pl.lit("not graded"))
-            .otherwise(pl.lit("unknown"))
-            .cast(pl.Enum(["known", "not graded", "unknown"]))
-        )
+        .with_columns(status=cell_status())
         .select("force_id", "round_id", "area_id", "level", "theme_id", "status", "grade", "carried_from", "source_id")
         .sort("force_id", "round_id", "area_id")
     )

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from peelstats.coverage_report import cell_status
 from peelstats.grades_view import grades
 
 if TYPE_CHECKING:
     from peelstats.package import Package
 
 PILLAR_ROUNDS = ("peel-2014", "peel-2015", "peel-2016", "peel-2017", "peel-2018-19")
-STATUSES = ("known", "not graded", "unknown")
 
 
 def graded_cells(pkg: Package, *, force: str | None = None) -> pl.DataFrame:
@@ -28,14 +28,7 @@ def graded_cells(pkg: Package, *, force: str | None = None) -> pl.DataFrame:
         grades(pkg, force=force)
         .join(areas, on="area_id")
         .join(rounds, on="round_id")
-        .with_columns(
-            status=pl.when(pl.col("grade").is_not_null())
-            .then(pl.lit("known"))
-            .when(pl.col("graded") == False)  # noqa: E712 - null-aware comparison
-            .then(pl.lit("not graded"))
-            .otherwise(pl.lit("unknown"))
-            .cast(pl.Enum(list(STATUSES)))
-        )
+        .with_columns(status=cell_status())
         .sort("force_name", "sequence", "seq")
     )
 
